@@ -1,0 +1,61 @@
+"""Staff roles, as Django groups, and the permissions each one holds.
+
+Each issue that adds models adds their permissions here; `manage.py
+seed_roles` makes the groups match this table (it also removes permissions
+a role no longer lists).
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+CONTROL_ROOM_AGENT = "Control room agent"
+CONTROL_ROOM_SUPERVISOR = "Control room supervisor"
+INTELLIGENCE_OFFICER = "Intelligence officer"
+INVESTIGATOR = "Investigator"
+CONTENT_EDITOR = "Content editor"
+
+_READ_REFERENCE_DATA = [
+    "casework.view_district",
+    "casework.view_postcodearea",
+    "casework.view_team",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CONTROL_ROOM_AGENT: [*_READ_REFERENCE_DATA, "casework.view_staffnotice"],
+    CONTROL_ROOM_SUPERVISOR: [
+        *_READ_REFERENCE_DATA,
+        "casework.view_staffnotice",
+        "casework.add_staffnotice",
+        "casework.change_team",
+    ],
+    INTELLIGENCE_OFFICER: [*_READ_REFERENCE_DATA],
+    INVESTIGATOR: [*_READ_REFERENCE_DATA],
+    CONTENT_EDITOR: [],
+}
+
+
+class UnknownPermission(LookupError):
+    pass
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".", 1)
+    try:
+        return Permission.objects.get(
+            content_type__app_label=app_label, codename=codename
+        )
+    except Permission.DoesNotExist:
+        raise UnknownPermission(
+            f"{dotted} does not exist: run migrate first, or fix roles.py"
+        ) from None
+
+
+@transaction.atomic
+def seed_roles() -> dict[str, Group]:
+    """Create or update one group per role with exactly its listed permissions."""
+    groups = {}
+    for role, dotted_names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set([_permission(name) for name in dotted_names])
+        groups[role] = group
+    return groups
