@@ -8,16 +8,20 @@ PORT ?= 8000
 SASS_FLAGS := --load-path=node_modules --style=compressed --no-source-map \
 	--quiet-deps --silence-deprecation=import --silence-deprecation=global-builtin
 
-.PHONY: run test setup lint format migrate seed collectstatic clean lock
+.PHONY: run test setup assets lint format migrate seed collectstatic clean lock
 
 run: setup seed
 	@echo "Serving on http://127.0.0.1:$(PORT) (HTTP and websockets, daphne). Ctrl-C stops."
 	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) hertsreport.asgi:application
 
-test: setup
+# Tests make their own databases, so `test` does not migrate the one in
+# DATABASE_URL (which need not exist).
+test: assets
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-setup: $(BIN)/.installed node_modules/.installed static/build/css/main.css collectstatic migrate
+setup: assets migrate
+
+assets: $(BIN)/.installed node_modules/.installed static/build/css/main.css static/build/.govuk-copied collectstatic
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +38,17 @@ static/build/css/main.css: node_modules/.installed $(wildcard static/scss/*.scss
 	mkdir -p $(@D)
 	node_modules/.bin/sass $(SASS_FLAGS) static/scss/main.scss $@
 
-collectstatic: $(BIN)/.installed static/build/css/main.css
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+# Always with the manifest, so that a production-mode process (DEBUG off)
+# finds the hashed names whichever mode ran the set-up.
+# Only what pages load from GOV.UK Frontend: its script and its assets.
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+static/build/.govuk-copied: node_modules/.installed
+	rm -rf static/build/govuk && mkdir -p static/build/govuk
+	cp -r $(GOVUK_DIST)/assets $(GOVUK_DIST)/govuk-frontend.min.js static/build/govuk/
+	touch $@
+
+collectstatic: $(BIN)/.installed static/build/css/main.css static/build/.govuk-copied
+	STATIC_MANIFEST=true $(BIN)/python manage.py collectstatic --noinput --clear --verbosity 0
 
 migrate: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput --verbosity 0

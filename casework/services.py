@@ -11,17 +11,18 @@ from casework.models import District, PostcodeArea, StaffNotice
 
 STAFF_ALERTS_GROUP = "staff-alerts"
 
-# A UK postcode's outward code: area letters, district digit(s), maybe a letter.
-_OUTWARD_CODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)")
+# A UK postcode, spaces removed: the outward code (area letters, district
+# digits, maybe a letter), then optionally the inward code (digit, 2 letters).
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})?$")
 
 
 def outward_code_of(postcode: str) -> str:
-    """The outward code of a postcode as people type it ("al1 3jx" -> "AL1")."""
+    """The outward code of a full or partial postcode ("al1 3jx" -> "AL1").
+
+    Empty when what was typed is not a postcode.
+    """
     compact = re.sub(r"\s+", "", postcode or "").upper()
-    if len(compact) >= 5:
-        # A full postcode: the inward code is always the last three characters.
-        return compact[:-3]
-    match = _OUTWARD_CODE.match(compact)
+    match = _POSTCODE.match(compact)
     return match.group(1) if match else ""
 
 

@@ -182,13 +182,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# static/build holds the compiled stylesheet; govuk-frontend's fonts, images
-# and JavaScript come straight from node_modules (installed by `make`).
-STATICFILES_DIRS = [
-    BASE_DIR / "static" / "src",
-    BASE_DIR / "static" / "build",
-    ("govuk", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
-]
+# static/build is made by `make` from node_modules: the compiled stylesheet
+# and the parts of govuk-frontend that pages load (its script and assets).
+STATICFILES_DIRS = [BASE_DIR / "static" / "src", BASE_DIR / "static" / "build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -238,7 +234,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # Content Security Policy: nothing from other origins; the two inline scripts
 # of the GOV.UK page template carry a per-request nonce.

@@ -19,6 +19,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Run tasks in-process, except where a test drives a real worker.
+
+    With REDIS_URL set Celery would queue to a broker nobody consumes in a
+    unit test; the integration tests start a real worker instead.
+    """
+    if "integration" in request.keywords:
+        yield
+        return
+    from hertsreport.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def staff_user(django_user_model):
     return django_user_model.objects.create_user(
