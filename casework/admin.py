@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from casework.models import District, PostcodeArea, StaffNotice, Team
+from casework.models import (
+    Case,
+    CaseEvent,
+    District,
+    OutboundEmail,
+    PostcodeArea,
+    StaffNotice,
+    Team,
+)
 from casework.services import post_staff_notice
 
 
@@ -37,3 +45,59 @@ class StaffNoticeAdmin(admin.ModelAdmin):
         # A new notice goes through the service so that it is broadcast.
         notice = post_staff_notice(text=obj.text, level=obj.level, link=obj.link)
         obj.pk = notice.pk
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "text", "is_public", "author"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """A first view of the queue; issue 5 makes this the triage tool."""
+
+    list_display = [
+        "reference",
+        "received_at",
+        "kind_label",
+        "district",
+        "priority",
+        "status",
+        "review_due_at",
+        "assigned_to",
+    ]
+    list_filter = ["status", "priority", "channel", "district"]
+    search_fields = ["reference", "contact_email", "postcode"]
+    list_select_related = ["district", "assigned_to"]
+    readonly_fields = [
+        "reference",
+        "channel",
+        "kind",
+        "kind_label",
+        "received_at",
+        "review_due_at",
+        "priority_reasons",
+    ]
+    inlines = [CaseEventInline]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ["subject", "to", "created_at", "sent_at", "attempts"]
+    readonly_fields = [
+        "idempotency_key",
+        "case",
+        "to",
+        "subject",
+        "body",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]

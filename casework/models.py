@@ -89,3 +89,164 @@ class StaffNotice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ReferenceCounter(models.Model):
+    """The last number given for one reference prefix (SQLite's sequence).
+
+    PostgreSQL uses a real sequence instead (see references_sql.py), which
+    never blocks two submissions on each other.
+    """
+
+    prefix = models.CharField(max_length=4, primary_key=True)
+    last_number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last_number}"
+
+
+class Case(models.Model):
+    """One piece of work for the police, whatever channel it came through."""
+
+    class Channel(models.TextChoices):
+        REPORT = "report", _("Online crime report")
+        INTELLIGENCE = "intelligence", _("Intelligence")
+        CHAT = "chat", _("Web chat")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        TRIAGED = "triaged", _("Triaged")
+        ASSIGNED = "assigned", _("Assigned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        AWAITING_INFORMATION = "awaiting_information", _("Awaiting information")
+        CLOSED = "closed", _("Closed")
+
+    class Priority(models.IntegerChoices):
+        URGENT = 1, _("Urgent")
+        HIGH = 2, _("High")
+        STANDARD = 3, _("Standard")
+        LOW = 4, _("Low")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=50)
+    kind_label = models.CharField(_("kind"), max_length=120)
+    summary = models.CharField(_("summary"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.RECEIVED
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.STANDARD
+    )
+    priority_reasons = models.JSONField(_("why this priority"), default=list)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("district"),
+    )
+    outside_force_area = models.BooleanField(_("outside Hertfordshire"), default=False)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("team"),
+    )
+    assigned_to = models.ForeignKey(
+        "auth.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    is_sensitive = models.BooleanField(
+        _("sensitive"),
+        default=False,
+        help_text=_("Staff must give a reason before opening a sensitive case."),
+    )
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    review_due_at = models.DateTimeField(_("first review due"))
+    first_reviewed_at = models.DateTimeField(_("first reviewed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["priority", "received_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["status", "priority", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseEvent(models.Model):
+    """One entry on a case's timeline. Public entries are shown to the reporter."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ROUTED = "routed", _("Routed")
+        NOTE = "note", _("Internal note")
+        PUBLIC_UPDATE = "public_update", _("Update to the reporter")
+        STATUS = "status", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        INFORMATION_ADDED = "information_added", _("Reporter added information")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    text = models.TextField(_("text"), blank=True)
+    is_public = models.BooleanField(_("shown to the reporter"), default=False)
+    author = models.ForeignKey(
+        "auth.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:50]}"
+
+
+class OutboundEmail(models.Model):
+    """An email to the public, written in the same transaction as its cause.
+
+    A task delivers it after commit; `idempotency_key` makes writing it twice
+    harmless and `sent_at` makes delivering it twice harmless.
+    """
+
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    to = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("email to the public")
+        verbose_name_plural = _("emails to the public")
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

@@ -45,7 +45,7 @@ def post_staff_notice(*, text: str, level: str = "info", link: str = "") -> Staf
     from casework.tasks import broadcast_staff_notice
 
     notice = StaffNotice.objects.create(text=text, level=level, link=link)
-    transaction.on_commit(lambda: broadcast_staff_notice.delay(notice.pk))
+    transaction.on_commit(lambda: broadcast_staff_notice.delay(notice.pk), robust=True)
     return notice
 
 

@@ -46,11 +46,11 @@ def check_channel_layer() -> str:
 
 
 def check_broker() -> str:
-    if not settings.CELERY_BROKER_URL:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         return NOT_CONFIGURED
     from hertsreport.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return OK
 

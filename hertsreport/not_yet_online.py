@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 NOT_YET_ONLINE = {
-    "report": ("report/", _("Report a crime")),
     "tell_us": ("tell-us/", _("Tell us about something")),
     "chat": ("chat/", _("Chat with us")),
     "services": ("services/", _("Find a service or contact")),

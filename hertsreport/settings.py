@@ -134,6 +134,8 @@ else:
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    CELERY_BROKER_URL = "memory://"  # never used: tasks run in-process
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -149,9 +151,19 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "casework.tasks.deliver_*": {"queue": "notifications"},
     "casework.tasks.broadcast_*": {"queue": "notifications"},
+    "casework.tasks.retry_*": {"queue": "notifications"},
 }
 CELERY_TIMEZONE = "Europe/London"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "retry-unsent-emails": {
+        "task": "casework.tasks.retry_unsent_emails",
+        "schedule": 300.0,
+    },
+    "delete-expired-report-drafts": {
+        "task": "reports.tasks.delete_expired_drafts",
+        "schedule": 3600.0,
+    },
+}
 
 # --- Auth -----------------------------------------------------------------
 
@@ -273,5 +285,12 @@ LOGGING = {
 
 # --- The service ----------------------------------------------------------
 
+# The public address of the site, for links in emails (no request to hand).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 SERVICE_NAME = _("Contact Hertfordshire Police")
 FORCE_NAME = _("Hertfordshire Constabulary")
+
+# Hours from arrival to first review by control-room staff, by case priority
+# (1 urgent … 4 low). The public are promised a reply within 48 hours.
+CASE_FIRST_REVIEW_HOURS = {1: 1, 2: 4, 3: 24, 4: 48}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("guidance.urls")),
+    path("report/", include("reports.urls")),
     path("", include((not_yet_online.urlpatterns, "public"))),
 ]
 

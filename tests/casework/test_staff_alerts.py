@@ -88,7 +88,9 @@ def test_a_page_from_another_site_is_refused(staff_user):
     cookie = session_cookie_for(staff_user)
 
     async def scenario():
-        return await communicator(cookie=cookie, origin=b"http://evil.example").connect()
+        return await communicator(
+            cookie=cookie, origin=b"http://evil.example"
+        ).connect()
 
     connected, _ = async_to_sync(scenario)()
     assert not connected

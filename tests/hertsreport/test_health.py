@@ -30,6 +30,7 @@ def test_healthz_is_503_when_the_cache_does_not_answer(client, settings):
 
 def test_healthz_is_503_when_the_broker_does_not_answer(client, settings):
     # Nothing listens on port 1 of this machine.
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 503

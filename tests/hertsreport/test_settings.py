@@ -1,4 +1,4 @@
-"""Production mode refuses to start half-configured, and passes Django's deploy check."""
+"""Production mode refuses to start half-configured and passes the deploy check."""
 
 import json
 import os
@@ -18,7 +18,9 @@ PRODUCTION_ENV = {
 }
 
 
-def run_in_fresh_process(code: str, extra_env: dict, *, unset=()) -> subprocess.CompletedProcess:
+def run_in_fresh_process(
+    code: str, extra_env: dict, *, unset=()
+) -> subprocess.CompletedProcess:
     env = {**os.environ, **extra_env}
     for name in unset:
         env.pop(name, None)
@@ -82,4 +84,4 @@ def test_govuk_frontend_setting_matches_the_pinned_npm_package():
     pinned = package["dependencies"]["govuk-frontend"]
     assert pinned == settings.GOVUK_FRONTEND_VERSION
     assert lock["packages"]["node_modules/govuk-frontend"]["version"] == pinned
-    assert settings.CRISPY_GDS_FRONTEND_VERSION == pinned
+    assert pinned == settings.CRISPY_GDS_FRONTEND_VERSION

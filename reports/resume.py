@@ -1,0 +1,20 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports import fields as f
+
+
+class ResumeEmailForm(forms.Form):
+    email = f.Email(
+        name=_("your email address"),
+        label=_("Email address"),
+        required_message=_("Enter your email address"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("email", label_size=Size.SMALL))
