@@ -1,13 +1,15 @@
 """Casework tasks: thin, take ids, own their retry policy."""
 
 from celery import shared_task
+from redis.exceptions import RedisError
 
 from casework import services
 from casework.models import StaffNotice
 
 
 @shared_task(
-    autoretry_for=(ConnectionError, OSError),
+    # redis-py's errors are not ConnectionError/OSError subclasses.
+    autoretry_for=(ConnectionError, OSError, RedisError),
     retry_backoff=True,
     retry_backoff_max=60,
     max_retries=5,

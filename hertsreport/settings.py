@@ -122,7 +122,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hertsreport"},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout, the same as the
+                # 5 s blocking pop channels-redis waits on: without a longer
+                # timeout every idle websocket consumer dies after 5 s.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
+                "prefix": "hertsreport",
+            },
         }
     }
 else:

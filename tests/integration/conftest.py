@@ -8,6 +8,7 @@ the test enqueues reaches the worker and a row the test commits is seen by
 every process.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -20,7 +21,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -67,9 +68,12 @@ class Topology:
 
 
 def redis_url_for_integration() -> str:
-    """REDIS_URL's server with the integration database number."""
+    """REDIS_URL's server and options with the integration database number."""
     parts = urlsplit(os.environ["REDIS_URL"])
-    return urlunsplit(parts._replace(path=f"/{INTEGRATION_REDIS_DB}", query=""))
+    options = [(key, value) for key, value in parse_qsl(parts.query) if key != "db"]
+    return urlunsplit(
+        parts._replace(path=f"/{INTEGRATION_REDIS_DB}", query=urlencode(options))
+    )
 
 
 def database_url_for(settings_dict: dict) -> str:
@@ -130,10 +134,8 @@ def stop_all(processes: list[ServerProcess]) -> None:
         _signal_group(process, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT
     for process in processes:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pass
         # Sweep the group even when its leader left in time: a worker process
         # orphaned by its arbiter must not outlive the test run.
         _signal_group(process, signal.SIGKILL)
@@ -141,20 +143,19 @@ def stop_all(processes: list[ServerProcess]) -> None:
 
 
 def _signal_group(process: ServerProcess, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.popen.pid, signum)
-    except ProcessLookupError:
-        pass
 
 
-def wait_until_healthy(process: ServerProcess, base_url: str, deadline: float):
+def wait_until_healthy(process: ServerProcess, base_url: str, deadline: float) -> None:
     """Poll /healthz until it answers 200; fail with the server's output."""
     last = "no answer yet"
     while time.monotonic() < deadline:
         if process.popen.poll() is not None:
             break
         try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as reply:
+            # S310: base_url is always http://127.0.0.1:<port>.
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2):  # noqa: S310
                 return
         except urllib.error.HTTPError as error:
             last = f"HTTP {error.code}: {error.read()[:500]!r}"
@@ -162,8 +163,7 @@ def wait_until_healthy(process: ServerProcess, base_url: str, deadline: float):
             last = repr(error)
         time.sleep(0.2)
     pytest.fail(
-        f"{base_url}/healthz never answered 200 (last: {last}). "
-        + process.describe()
+        f"{base_url}/healthz never answered 200 (last: {last}). " + process.describe()
     )
 
 
@@ -175,7 +175,9 @@ def wait_until_worker_answers(
             break
         if celery_app.control.ping(destination=[worker_name], timeout=0.5):
             return
-    pytest.fail(f"Celery worker {worker_name} never answered a ping. " + process.describe())
+    pytest.fail(
+        f"Celery worker {worker_name} never answered a ping. " + process.describe()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -246,7 +248,9 @@ def topology(
     }
     log_dir = tmp_path_factory.mktemp("topology")
     worker_name = f"integration-{uuid.uuid4().hex[:8]}@localhost"
-    sockets = {name: listening_socket() for name in ("gunicorn", "daphne-a", "daphne-b")}
+    sockets = {
+        name: listening_socket() for name in ("gunicorn", "daphne-a", "daphne-b")
+    }
     ports = {name: sock.getsockname()[1] for name, sock in sockets.items()}
     processes: list[ServerProcess] = []
     try:
@@ -260,6 +264,9 @@ def topology(
                     f"--bind=fd://{fd}",
                     "--workers=2",
                     "--graceful-timeout=5",
+                    # Its default path is shared with any other gunicorn of
+                    # this user, a developer's own included.
+                    "--no-control-socket",
                 ],
                 env,
                 log_dir,

@@ -2,7 +2,8 @@
 
 gunicorn serves pages; two daphne processes serve websockets; a Celery worker
 runs the tasks. A staff notice posted here travels test process -> Redis
-broker -> worker -> Redis channel layer -> both daphne processes -> browsers.
+broker -> worker -> Redis channel layer -> both daphne processes -> staff
+pages.
 """
 
 import asyncio
@@ -10,14 +11,19 @@ import json
 import time
 import urllib.request
 import uuid
+from contextlib import AsyncExitStack
 from html.parser import HTMLParser
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
+from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 from django.test import Client
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidStatus,
+)
 
 from casework.consumers import CLOSE_FORBIDDEN
 from casework.models import StaffNotice
@@ -64,7 +70,8 @@ class PageReader(HTMLParser):
 
 
 def get(url: str) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=TIMEOUT) as reply:
+    # S310: every URL here is http://127.0.0.1:<port> of a server we started.
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as reply:  # noqa: S310
         return reply.status, reply.read()
 
 
@@ -148,39 +155,35 @@ def test_healthz_through_gunicorn_reports_every_dependency_ok(topology):
     }
 
 
-def test_staff_notice_reaches_staff_on_both_daphne_processes(
-    topology, staff_session_key
-):
-    text = f"Pursuit in progress near Hatfield {uuid.uuid4().hex[:6]}"
-
-    async def listen_on_both_and_post() -> tuple[int, list[dict]]:
-        sockets = [
-            connect(
-                alerts_url(port),
-                origin=own_origin(port),
-                additional_headers=cookie_headers(staff_session_key),
-                open_timeout=TIMEOUT,
+async def post_notice_to_open_staff_pages(
+    topology, session_key: str, text: str, *, idle_seconds: float = 0
+) -> tuple[int, list[dict]]:
+    """Open a staff page on each daphne, post a notice, return what each got."""
+    async with AsyncExitStack() as pages:
+        staff_pages = [
+            await pages.enter_async_context(
+                connect(
+                    alerts_url(port),
+                    origin=own_origin(port),
+                    additional_headers=cookie_headers(session_key),
+                    open_timeout=TIMEOUT,
+                )
             )
             for port in topology.daphne_ports
         ]
-        async with sockets[0] as on_daphne_a, sockets[1] as on_daphne_b:
-            # Thread-sensitive: runs on the test's thread and its connection,
-            # so the commit (and the on_commit enqueue) happens for real.
-            notice = await sync_to_async(post_staff_notice)(text=text)
-            received = await asyncio.wait_for(
-                asyncio.gather(on_daphne_a.recv(), on_daphne_b.recv()),
-                timeout=TIMEOUT,
-            )
-        return notice.pk, [json.loads(message) for message in received]
-
-    try:
-        notice_id, received = async_to_sync(listen_on_both_and_post)()
-    except TimeoutError:
-        pytest.fail(
-            "A staff page did not receive the notice. "
-            + "\n\n".join(process.describe() for process in topology.processes)
+        await asyncio.sleep(idle_seconds)
+        # Thread-sensitive: runs on the test's thread and its connection, so
+        # the commit (and the on_commit enqueue) happens for real.
+        notice = await sync_to_async(post_staff_notice)(text=text)
+        received = await asyncio.wait_for(
+            asyncio.gather(*(page.recv() for page in staff_pages)),
+            timeout=TIMEOUT,
         )
+    return notice.pk, [json.loads(message) for message in received]
 
+
+def assert_every_page_got_the_notice(topology, notice_id, received, text):
+    assert len(received) == len(topology.daphne_ports)
     for message in received:
         assert message["type"] == "notice"
         assert message["text"] == text
@@ -200,11 +203,61 @@ def wait_for_broadcast_at(notice_id: int) -> bool:
     return False
 
 
-def test_staff_alerts_refuse_a_visitor_without_a_staff_session(topology):
+def every_process_output(topology) -> str:
+    return "\n\n".join(process.describe() for process in topology.processes)
+
+
+def test_staff_notice_reaches_staff_on_both_daphne_processes(
+    topology, staff_session_key
+):
+    text = f"Pursuit in progress near Hatfield {uuid.uuid4().hex[:6]}"
+
+    try:
+        notice_id, received = async_to_sync(post_notice_to_open_staff_pages)(
+            topology, staff_session_key, text
+        )
+    except TimeoutError:
+        pytest.fail("A staff page got no notice. " + every_process_output(topology))
+
+    assert_every_page_got_the_notice(topology, notice_id, received, text)
+
+
+def test_staff_page_left_idle_still_receives_notices(topology, staff_session_key):
+    # Staff leave the page open for hours; outlast one blocking read of the
+    # channel layer so the consumer has to survive an empty one.
+    idle_seconds = RedisChannelLayer.brpop_timeout + 1.5
+    text = f"Missing person found in Stevenage {uuid.uuid4().hex[:6]}"
+
+    try:
+        notice_id, received = async_to_sync(post_notice_to_open_staff_pages)(
+            topology, staff_session_key, text, idle_seconds=idle_seconds
+        )
+    except TimeoutError:
+        pytest.fail("A staff page got no notice. " + every_process_output(topology))
+
+    assert_every_page_got_the_notice(topology, notice_id, received, text)
+
+
+@pytest.fixture
+def member_session_key(django_user_model) -> str:
+    """A logged-in session of someone who is not staff."""
+    member = django_user_model.objects.create_user(
+        username="member", password="a-long-test-password"
+    )
+    client = Client()
+    client.force_login(member)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.mark.parametrize("who", ["anonymous visitor", "signed-in member"])
+def test_staff_alerts_refuse_anyone_who_is_not_staff(topology, request, who):
+    session_key = None
+    if who == "signed-in member":
+        session_key = request.getfixturevalue("member_session_key")
     port = topology.daphne_ports[0]
 
     outcome = async_to_sync(outcome_of_connecting)(
-        port, origin=own_origin(port), session_key=None
+        port, origin=own_origin(port), session_key=session_key
     )
 
     assert outcome in REFUSED
