@@ -1,6 +1,7 @@
 # The one image behind every application service in docker-compose.yml
 # (gunicorn, daphne, celery worker and beat, migrate). Two stages:
-#   assets: npm packages and the compiled stylesheet (node is not shipped);
+#   assets: npm packages, the compiled stylesheet and GOV.UK Frontend's
+#           script and assets (node and node_modules are not shipped);
 #   app:    Python 3.11, the project installed without dev extras, static
 #           files collected at build time, run as a non-root user.
 # Secrets are never baked in: SECRET_KEY and friends come from the
@@ -15,26 +16,32 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 
 COPY static/scss ./static/scss
-# Same flags as SASS_FLAGS in the Makefile.
-RUN mkdir -p static/build/css \
+# static/build as the Makefile makes it: the stylesheet (same SASS_FLAGS) and
+# the parts of GOV.UK Frontend that pages load (its script and its assets).
+RUN mkdir -p static/build/css static/build/govuk \
     && node_modules/.bin/sass --load-path=node_modules --style=compressed \
         --no-source-map --quiet-deps --silence-deprecation=import \
         --silence-deprecation=global-builtin \
-        static/scss/main.scss static/build/css/main.css
+        static/scss/main.scss static/build/css/main.css \
+    && cp -r node_modules/govuk-frontend/dist/govuk/assets \
+        node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js \
+        static/build/govuk/
 
 # --- app ------------------------------------------------------------------
 FROM python:3.11-slim AS app
 
 # PYTHONPATH=/app: the project is also installed into site-packages (below),
-# but settings.BASE_DIR is derived from the settings module's location and
-# must be /app so templates/, static/ and node_modules/ resolve; putting /app
-# first makes every entry point (manage.py, gunicorn, daphne, celery,
-# healthcheck one-liners) import the same copy.
+# but that copy has no templates, and settings.BASE_DIR comes from the
+# settings module's location, so it must be imported from /app for
+# templates/, static/ and staticfiles/ to resolve. With /app first, every
+# entry point (manage.py, gunicorn, daphne, celery, the healthchecks)
+# imports the same copy.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PYTHONPATH=/app \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_ROOT_USER_ACTION=ignore
 
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /home/app \
@@ -57,15 +64,15 @@ COPY . .
 RUN pip install -c requirements.lock . \
     && rm -rf build ./*.egg-info
 
-# What settings.STATICFILES_DIRS points at, from the assets stage.
-COPY --from=assets /build/node_modules/govuk-frontend/dist ./node_modules/govuk-frontend/dist
+# settings.STATICFILES_DIRS is static/src (in the context) and static/build
+# (from the assets stage); node_modules itself is not needed at run time.
 COPY --from=assets /build/static/build ./static/build
 
 # Collected into /app/staticfiles (whitenoise serves it, hashed and
 # compressed). The dummy values exist only for this RUN (DEBUG off needs
 # them to import settings); they are not part of the image's environment.
-RUN DEBUG=false SECRET_KEY=collectstatic-only-not-a-secret ALLOWED_HOSTS=localhost \
-    python manage.py collectstatic --noinput --verbosity 1
+RUN DEBUG=false STATIC_MANIFEST=true SECRET_KEY=collectstatic-only-not-a-secret \
+    ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput --verbosity 1
 
 # Code and static files stay root-owned (read-only to the app); only var/
 # (uploads on the media volume, the file email backend) is writable. A named

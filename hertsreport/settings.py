@@ -243,7 +243,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 if not DEBUG:
-    # TLS ends at nginx, which sets X-Forwarded-Proto.
+    # TLS ends in front of nginx, which passes X-Forwarded-Proto on.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     # /healthz is probed over plain HTTP inside the compose network.
