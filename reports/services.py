@@ -186,16 +186,14 @@ def submit_report(*, draft_id, now: datetime) -> Report:
     a double click waits for the first submit and then finds its report.
     """
     with transaction.atomic():
-        draft = (
-            ReportDraft.objects.select_for_update()
-            .select_related("report__case")
-            .filter(pk=draft_id)
-            .first()
-        )
+        draft = ReportDraft.objects.select_for_update().filter(pk=draft_id).first()
         if draft is None:
             raise DraftNotFound(draft_id)
-        if draft.report is not None:
-            return draft.report
+        if draft.report_id is not None:
+            # Read the report in a statement of its own: a submit that waited
+            # for the lock sees the draft row as the first submit left it,
+            # but a join in the locking query would still miss the report.
+            return Report.objects.select_related("case").get(pk=draft.report_id)
         if draft.expires_at <= now:
             raise DraftNotFound(draft_id)
         missing = journey.first_unanswered(draft.answers)
