@@ -40,7 +40,9 @@ def review_due(priority: int, received_at: datetime) -> datetime:
     return received_at + timedelta(hours=hours)
 
 
-@transaction.atomic
+# No savepoint: a case is opened inside its channel's submit, which rolls
+# back whole; savepoints would cost two more round trips per submit.
+@transaction.atomic(savepoint=False)
 def open_case(
     *,
     channel: str,
@@ -99,7 +101,7 @@ def open_case(
     return case
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def queue_email(
     *,
     key: str,
@@ -109,23 +111,29 @@ def queue_email(
     now: datetime,
     case: Case | None = None,
 ) -> OutboundEmail:
-    """Write an email to the outbox; it is delivered once the caller commits."""
+    """Write an email to the outbox; it is delivered once the caller commits.
+
+    Writing the same key twice returns the first email. Two transactions
+    racing on one key would fail the later one on the unique key (its caller
+    retries and then finds the email); keys name one event, so that does not
+    happen in practice, and we save the savepoints get_or_create would cost.
+    """
     from casework.tasks import deliver_email
 
-    email, created = OutboundEmail.objects.get_or_create(
+    email = OutboundEmail.objects.filter(idempotency_key=key).first()
+    if email is not None:
+        return email
+    email = OutboundEmail.objects.create(
         idempotency_key=key,
-        defaults={
-            "to": to,
-            "subject": subject,
-            "body": body,
-            "case": case,
-            "created_at": now,
-        },
+        to=to,
+        subject=subject,
+        body=body,
+        case=case,
+        created_at=now,
     )
-    if created:
-        # robust: a broker outage must not turn a saved submission into an error
-        # page; the outbox row stays unsent and the sweep task retries it.
-        transaction.on_commit(lambda: deliver_email.delay(email.pk), robust=True)
+    # robust: a broker outage must not turn a saved submission into an error
+    # page; the outbox row stays unsent and the sweep task retries it.
+    transaction.on_commit(lambda: deliver_email.delay(email.pk), robust=True)
     return email
 
 
