@@ -3,6 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Evidence files have their own module; importing it here registers the model.
+from casework.attachments import Attachment  # noqa: F401
+
 
 class District(models.Model):
     """One of the county's ten local authority districts."""

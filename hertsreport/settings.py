@@ -300,3 +300,28 @@ FORCE_NAME = _("Hertfordshire Constabulary")
 # Hours from arrival to first review by control-room staff, by case priority
 # (1 urgent … 4 low). The public are promised a reply within 48 hours.
 CASE_FIRST_REVIEW_HOURS = {1: 1, 2: 4, 3: 24, 4: 48}
+
+# --- Evidence uploads (casework/uploads.py, casework/scanning.py) -----------
+# Files the public send with a report. Never served by URL: they live outside
+# STATIC_ROOT, nothing routes MEDIA_URL, and staff will download them through
+# an audited view. The web server must not serve this folder either.
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", MEDIA_ROOT / "evidence"))
+EVIDENCE_MAX_FILES = 10  # per report
+# Largest file accepted, by kind of file, in bytes.
+EVIDENCE_MAX_BYTES = {
+    "image": 20 * 1024 * 1024,
+    "document": 20 * 1024 * 1024,
+    "video": 200 * 1024 * 1024,
+}
+# Photos are decoded to be re-encoded without metadata; this bounds the memory
+# one photo can take (50 MP RGB is about 150 MB) while still taking the 48 MP
+# photos of current phone cameras.
+EVIDENCE_MAX_IMAGE_PIXELS = 50_000_000
+# ClamAV's daemon: a unix socket, or a host and port. Neither set: files are
+# stored as "not scanned" (the EICAR test file is still caught, for testing).
+# clamd's own StreamMaxLength (25 MB by default) must be raised to at least the
+# largest video above, or every bigger file is quarantined unscanned.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "60"))

@@ -1,0 +1,246 @@
+"""Checking a file someone uploads before anything keeps it.
+
+In order, cheapest first: not empty; no bigger than the largest file we take
+(from `UploadedFile.size`, before reading it); its type from its first bytes,
+never its name; no bigger than the limit for that type; a virus scan; then
+photos are decoded (with a cap on pixels) and re-encoded without any
+metadata (EXIF, GPS, XMP, comments, text chunks). PDFs and videos are kept as
+sent. Every refusal is an `UploadRejected` with a message for the person.
+
+`upload_handlers()` is for a view that takes uploads: it stops writing a file
+to disk once it is past the largest size we take, so a 2 GB upload costs no
+more than 200 MB of temporary disk before it is refused.
+"""
+
+import hashlib
+import io
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import (
+    MemoryFileUploadHandler,
+    TemporaryFileUploadHandler,
+)
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from casework.scanning import Scanner, ScannerUnavailable, Verdict
+
+logger = logging.getLogger(__name__)
+
+# Enough for filetype's signatures (it reads at most 8 KiB).
+HEAD_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class FileKind:
+    content_type: str
+    extension: str
+    category: str  # a key of settings.EVIDENCE_MAX_BYTES
+    pillow_format: str = ""  # set for photos, which are re-encoded
+
+
+# HEIC (iPhone photos) is left out: Pillow cannot decode it without a plugin
+# (pillow-heif, which bundles libheif), and iPhones send a JPG when the page
+# does not ask for HEIC (see ACCEPT).
+ALLOWED = {
+    kind.content_type: kind
+    for kind in [
+        FileKind("image/jpeg", "jpg", "image", "JPEG"),
+        FileKind("image/png", "png", "image", "PNG"),
+        FileKind("video/mp4", "mp4", "video"),
+        FileKind("video/quicktime", "mov", "video"),
+        FileKind("application/pdf", "pdf", "document"),
+    ]
+}
+# For <input type=file accept=...>: a hint to the browser's file picker.
+ACCEPT = ",".join([*ALLOWED, ".jpg", ".jpeg", ".png", ".mp4", ".mov", ".pdf"])
+HEIF_TYPES = {"image/heic", "image/heif"}
+
+
+class UploadRejected(ValueError):
+    """The file was not kept; `message` says why, for the person who sent it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class CheckedUpload:
+    """A file that passed every check, ready to store."""
+
+    content: File
+    original_name: str
+    kind: FileKind
+    size: int
+    sha256: str
+    scan_status: str  # a Verdict, or "quarantined" when no verdict was had
+    scan_detail: str
+
+
+def display_name(name: str) -> str:
+    """The file's name as sent, safe to show: no folders, no control or
+    direction-changing characters, at most 100 characters."""
+    name = re.split(r"[\\/]", name or "")[-1]
+    name = re.sub(r"\s+", " ", name)
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[:100] or _("unnamed file")
+
+
+def size_text(limit: int) -> str:
+    """20971520 -> "20MB", as GOV.UK writes sizes."""
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if limit >= size:
+            return f"{limit / size:.3g}{unit}"
+    return _("%(count)s bytes") % {"count": limit}
+
+
+def allowed_types_text() -> str:
+    return _("a JPG, PNG, MP4, MOV or PDF")
+
+
+def _too_big(name: str, limit: int) -> UploadRejected:
+    return UploadRejected(
+        _("The selected file “%(name)s” must be smaller than %(limit)s")
+        % {"name": name, "limit": size_text(limit)}
+    )
+
+
+def _kind_of(head: bytes) -> tuple[FileKind | None, str]:
+    guess = filetype.guess(head)
+    mime = guess.mime if guess else ""
+    return ALLOWED.get(mime), mime
+
+
+def check_upload(upload: UploadedFile, *, scanner: Scanner) -> CheckedUpload:
+    """Check one uploaded file; raise UploadRejected with the reason if refused."""
+    name = display_name(upload.name)
+    if not upload.size:
+        raise UploadRejected(
+            _("The selected file “%(name)s” is empty") % {"name": name}
+        )
+    limits = settings.EVIDENCE_MAX_BYTES
+    if upload.size > max(limits.values()):
+        raise _too_big(name, max(limits.values()))
+    upload.seek(0)
+    kind, detected = _kind_of(upload.read(HEAD_BYTES))
+    if kind and upload.size > limits[kind.category]:
+        raise _too_big(name, limits[kind.category])
+
+    # Scan whatever the type: someone sending a virus should be told so.
+    upload.seek(0)
+    try:
+        result = scanner.scan(upload)
+        scan_status, scan_detail = str(result.verdict), result.detail
+    except ScannerUnavailable as error:
+        logger.warning("Upload quarantined unscanned: %s", error)
+        scan_status, scan_detail = "quarantined", str(error)
+    if scan_status == Verdict.INFECTED:
+        logger.warning("Upload refused: virus %s", scan_detail)
+        raise UploadRejected(
+            _("The selected file “%(name)s” contains a virus") % {"name": name}
+        )
+
+    if kind is None:
+        message = _("The selected file “%(name)s” must be %(types)s") % {
+            "name": name,
+            "types": allowed_types_text(),
+        }
+        if detected in HEIF_TYPES:
+            message += _(". HEIC photos cannot be sent: save it as a JPG first")
+        raise UploadRejected(message)
+
+    # Photos are kept only as re-encoded; other files as they came.
+    content = _reencoded(upload, kind, name) if kind.pillow_format else upload
+    digest = hashlib.sha256()
+    for chunk in content.chunks():
+        digest.update(chunk)
+    return CheckedUpload(
+        content=content,
+        original_name=name,
+        kind=kind,
+        size=content.size,
+        sha256=digest.hexdigest(),
+        scan_status=scan_status,
+        scan_detail=scan_detail,
+    )
+
+
+def _reencoded(upload: UploadedFile, kind: FileKind, name: str) -> ContentFile:
+    """The photo's pixels, upright, in a new file with no metadata at all.
+
+    Saving from the decoded pixels leaves behind every block the camera or
+    an editor wrote (EXIF with GPS and serial numbers, XMP, comments, PNG
+    text); only the colour profile is kept, so colours stay true.
+    """
+    too_many_pixels = UploadRejected(
+        _("The selected file “%(name)s” must be smaller than %(count)s megapixels")
+        % {"name": name, "count": f"{settings.EVIDENCE_MAX_IMAGE_PIXELS / 1e6:g}"}
+    )
+    upload.seek(0)
+    try:
+        with Image.open(upload, formats=[kind.pillow_format]) as image:
+            # The header gives the size: refuse before decoding anything.
+            if image.width * image.height > settings.EVIDENCE_MAX_IMAGE_PIXELS:
+                raise too_many_pixels
+            icc_profile = image.info.get("icc_profile")
+            upright = ImageOps.exif_transpose(image)
+        if kind.pillow_format == "PNG" and (
+            upright.mode in {"P", "PA"} or "transparency" in upright.info
+        ):
+            upright = upright.convert("RGBA")
+        elif kind.pillow_format == "JPEG" and upright.mode not in {"L", "RGB", "CMYK"}:
+            upright = upright.convert("RGB")
+        upright.info.clear()
+        out = io.BytesIO()
+        if kind.pillow_format == "JPEG":
+            upright.save(out, "JPEG", quality=90, icc_profile=icc_profile)
+        else:
+            upright.save(out, "PNG", icc_profile=icc_profile)
+    except UploadRejected:
+        raise
+    except Image.DecompressionBombError:
+        raise too_many_pixels from None
+    except Exception as error:
+        # Anything the decoder cannot make sense of is a damaged or disguised
+        # file, not a fault of ours.
+        logger.info("Photo could not be decoded: %r", error)
+        raise UploadRejected(
+            _(
+                "The selected file “%(name)s” could not be opened as a photo – "
+                "save it again or choose a different file"
+            )
+            % {"name": name}
+        ) from None
+    return ContentFile(out.getvalue(), name=f"photo.{kind.extension}")
+
+
+class CappedUploadHandler(TemporaryFileUploadHandler):
+    """Writes at most `cap` bytes of each file to disk, but counts every byte.
+
+    A file past the cap arrives with its real `size` and a cut-short body;
+    `check_upload` refuses it on the size without reading it.
+    """
+
+    def __init__(self, request=None, *, cap: int):
+        super().__init__(request)
+        self.cap = cap
+
+    def receive_data_chunk(self, raw_data, start):
+        if start < self.cap:
+            self.file.write(raw_data[: self.cap - start])
+
+
+def upload_handlers(request) -> list:
+    """Handlers for a view taking evidence; set before the body is read."""
+    return [
+        MemoryFileUploadHandler(request),
+        CappedUploadHandler(request, cap=max(settings.EVIDENCE_MAX_BYTES.values()) + 1),
+    ]

@@ -1,0 +1,10 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def evidence_root(settings, tmp_path):
+    """Each test keeps evidence in its own folder, with no clamd configured."""
+    settings.EVIDENCE_ROOT = tmp_path / "evidence"
+    settings.CLAMD_SOCKET = ""
+    settings.CLAMD_HOST = ""
+    return settings.EVIDENCE_ROOT
