@@ -13,7 +13,6 @@ from django.views.decorators.http import require_safe
 
 NOT_YET_ONLINE = {
     "tell_us": ("tell-us/", _("Tell us about something")),
-    "chat": ("chat/", _("Chat with us")),
     "services": ("services/", _("Find a service or contact")),
     "track": ("track/", _("Track a report")),
     "help": ("help/", _("How to use this website")),

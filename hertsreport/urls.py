@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("guidance.urls")),
     path("report/", include("reports.urls")),
+    path("chat/", include("webchat.urls")),
     path("", include((not_yet_online.urlpatterns, "public"))),
 ]
 

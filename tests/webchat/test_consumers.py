@@ -1,0 +1,355 @@
+"""Both ends of a chat over websockets, through the site's own ASGI stack."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from hertsreport.asgi import application
+from webchat.consumers import CLOSE_FORBIDDEN
+from webchat.models import DangerPhrase, Message
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def socket(path: str, cookie: str = "", origin: str = "http://localhost"):
+    headers = [(b"origin", origin.encode()), (b"host", b"localhost")]
+    if cookie:
+        headers.append((b"cookie", cookie.encode()))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+def cookie_of(client: Client) -> str:
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def signed_in(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return cookie_of(client)
+
+
+async def receive_until(ws, kind: str, *, timeout: float = 5) -> dict:
+    """The next event of a kind, skipping others (queue updates, history)."""
+    for _ in range(50):
+        event = await ws.receive_json_from(timeout=timeout)
+        if event["type"] == kind:
+            return event
+    raise AssertionError(f"no {kind} event")
+
+
+async def next_message(ws, *, sender: str) -> dict:
+    for _ in range(50):
+        event = await receive_until(ws, "message")
+        if event["message"]["sender"] == sender:
+            return event["message"]
+    raise AssertionError(f"no message from {sender}")
+
+
+def run(coroutine_function):
+    return async_to_sync(coroutine_function)()
+
+
+def test_citizen_is_told_their_place_in_the_queue(citizen):
+    async def scenario():
+        ws = socket("/ws/chat/", cookie_of(citizen))
+        connected, _ = await ws.connect()
+        assert connected
+        hello = await receive_until(ws, "hello")
+        queue = await receive_until(ws, "queue")
+        await ws.disconnect()
+        return hello, queue
+
+    hello, queue = run(scenario)
+    assert hello["status"] == "waiting"
+    assert queue["position"] == 1
+    assert queue["wait_minutes"] >= 1
+
+
+def test_no_chat_in_the_session_is_refused(client, chat_open):
+    client.get("/chat/")
+
+    async def scenario():
+        return await socket("/ws/chat/").connect()
+
+    connected, code = run(scenario)
+    assert not connected
+    assert code == CLOSE_FORBIDDEN
+
+
+def test_a_chat_from_another_site_is_refused(citizen):
+    async def scenario():
+        return await socket(
+            "/ws/chat/", cookie_of(citizen), "http://evil.example"
+        ).connect()
+
+    connected, _ = run(scenario)
+    assert not connected
+
+
+def test_staff_without_the_agent_permission_cannot_open_the_console(
+    django_user_model, chat_open
+):
+    clerk = django_user_model.objects.create_user(username="clerk", is_staff=True)
+
+    cookie = signed_in(clerk)
+
+    async def scenario():
+        return await socket("/ws/agent/", cookie).connect()
+
+    connected, code = run(scenario)
+    assert not connected
+    assert code == CLOSE_FORBIDDEN
+
+
+def test_a_conversation_both_ways(citizen, agent):
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        person = socket("/ws/chat/", cookie_of(citizen))
+        console = socket("/ws/agent/", agent_cookie)
+        await person.connect()
+        await console.connect()
+        queue = await receive_until(console, "queue")
+        assert len(queue["waiting"]) == 1
+
+        await console.send_json_to({"type": "accept"})
+        conversation = await receive_until(console, "conversation")
+        joined = await next_message(person, sender="system")
+        status = await receive_until(person, "status")
+
+        await person.send_json_to(
+            {"type": "message", "body": "My bike was stolen", "client_id": "c1"}
+        )
+        ack = await receive_until(person, "ack")
+        heard = await next_message(console, sender="citizen")
+
+        await console.send_json_to(
+            {
+                "type": "message",
+                "conversation": conversation["conversation"]["id"],
+                "body": "Sorry to hear that. Where?",
+                "client_id": "a1",
+            }
+        )
+        reply = await next_message(person, sender="agent")
+        await person.disconnect()
+        await console.disconnect()
+        return status, joined, ack, heard, reply
+
+    status, joined, ack, heard, reply = run(scenario)
+    assert status["status"] == "active"
+    assert joined["body"] == "Alex has joined the chat."
+    assert heard["body"] == "My bike was stolen"
+    assert ack["seq"] == heard["seq"]
+    assert reply["body"] == "Sorry to hear that. Where?"
+    assert reply["seq"] == heard["seq"] + 1
+
+
+def test_a_reconnecting_citizen_gets_what_they_missed_in_order(citizen, agent):
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        console = socket("/ws/agent/", agent_cookie)
+        await console.connect()
+        await console.send_json_to({"type": "accept"})
+        conversation = (await receive_until(console, "conversation"))["conversation"][
+            "id"
+        ]
+        # The person's phone is asleep: three messages arrive meanwhile.
+        for n in range(3):
+            await console.send_json_to(
+                {
+                    "type": "message",
+                    "conversation": conversation,
+                    "body": f"m{n}",
+                    "client_id": f"a{n}",
+                }
+            )
+            await receive_until(console, "ack")
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await person.connect()
+        await receive_until(person, "hello")
+        await person.send_json_to({"type": "sync", "after": 1})
+        bodies = [
+            (await next_message(person, sender="agent"))["body"] for _ in range(3)
+        ]
+        await person.disconnect()
+        await console.disconnect()
+        return bodies
+
+    assert run(scenario) == ["m0", "m1", "m2"]
+
+
+def test_internal_notes_never_reach_the_citizen(citizen, agent):
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        console = socket("/ws/agent/", agent_cookie)
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await console.connect()
+        await person.connect()
+        await console.send_json_to({"type": "accept"})
+        conversation = (await receive_until(console, "conversation"))["conversation"][
+            "id"
+        ]
+        await console.send_json_to(
+            {
+                "type": "note",
+                "conversation": conversation,
+                "body": "known to us",
+                "client_id": "n1",
+            }
+        )
+        note = await next_message(console, sender="note")
+        await console.send_json_to(
+            {
+                "type": "message",
+                "conversation": conversation,
+                "body": "Hello",
+                "client_id": "a1",
+            }
+        )
+        seen = []
+        while True:
+            message = (await receive_until(person, "message"))["message"]
+            seen.append(message["body"])
+            if message["body"] == "Hello":
+                break
+        await person.disconnect()
+        await console.disconnect()
+        return note, seen
+
+    note, seen = run(scenario)
+    assert note["body"] == "known to us"
+    assert "known to us" not in seen
+
+
+def test_ending_the_chat_tells_the_other_side(citizen, agent):
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        console = socket("/ws/agent/", agent_cookie)
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await console.connect()
+        await person.connect()
+        await console.send_json_to({"type": "accept"})
+        await receive_until(console, "conversation")
+        await person.send_json_to({"type": "end"})
+        while True:
+            status = await receive_until(console, "status")
+            if status["status"] == "ended":
+                break
+        await person.disconnect()
+        await console.disconnect()
+        return status
+
+    assert run(scenario)["ended_by"] == "citizen"
+
+
+def test_typing_is_shown_to_the_other_side_only(citizen, agent):
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        console = socket("/ws/agent/", agent_cookie)
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await console.connect()
+        await person.connect()
+        await console.send_json_to({"type": "accept"})
+        conversation = (await receive_until(console, "conversation"))["conversation"][
+            "id"
+        ]
+        await console.send_json_to({"type": "typing", "conversation": conversation})
+        typing = await receive_until(person, "typing")
+        await person.disconnect()
+        await console.disconnect()
+        return typing
+
+    assert run(scenario)["type"] == "typing"
+
+
+def test_flooding_is_slowed_down(citizen):
+    async def scenario():
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await person.connect()
+        codes = []
+        for n in range(20):
+            await person.send_json_to(
+                {"type": "message", "body": f"spam {n}", "client_id": f"s{n}"}
+            )
+        await person.send_json_to({"type": "ping"})
+        while True:
+            event = await person.receive_json_from(timeout=5)
+            if event["type"] == "pong":
+                break
+            if event["type"] == "error":
+                codes.append(event["code"])
+        await person.disconnect()
+        return codes
+
+    codes = run(scenario)
+    assert "too_fast" in codes
+    assert Message.objects.filter(sender="citizen").count() < 20
+
+
+def test_an_overlong_message_is_refused_with_a_reason(citizen):
+    async def scenario():
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await person.connect()
+        await person.send_json_to(
+            {"type": "message", "body": "x" * 5000, "client_id": "x"}
+        )
+        error = await receive_until(person, "error")
+        await person.disconnect()
+        return error
+
+    assert run(scenario)["code"] == "too_long"
+
+
+def test_nonsense_from_a_client_is_answered_not_crashed_on(citizen):
+    async def scenario():
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await person.connect()
+        replies = []
+        for payload in [
+            [1, 2],
+            {"type": "bogus"},
+            {"type": "sync", "after": "x"},
+            {"type": 7},
+        ]:
+            await person.send_json_to(payload)
+        await person.send_json_to({"type": "ping"})
+        while True:
+            event = await person.receive_json_from(timeout=5)
+            replies.append(event["type"])
+            if event["type"] == "pong":
+                break
+        await person.disconnect()
+        return replies
+
+    replies = run(scenario)
+    assert replies.count("error") == 3
+    assert replies[-1] == "pong"
+
+
+def test_danger_words_are_highlighted_for_the_agent(citizen, agent):
+    agent_cookie = signed_in(agent)
+
+    DangerPhrase.objects.create(phrase="kill myself")
+
+    async def scenario():
+        console = socket("/ws/agent/", agent_cookie)
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await console.connect()
+        await person.connect()
+        await console.send_json_to({"type": "accept"})
+        await receive_until(console, "conversation")
+        await person.send_json_to(
+            {"type": "message", "body": "I want to kill myself", "client_id": "d"}
+        )
+        message = await next_message(console, sender="citizen")
+        await person.disconnect()
+        await console.disconnect()
+        return message
+
+    assert run(scenario)["flagged"] is True

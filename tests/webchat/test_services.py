@@ -1,0 +1,191 @@
+"""Chat rules: when it is open, the queue, accepting, numbering."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.webchat.conftest import make_agent
+from webchat import services
+from webchat.models import Conversation, DangerPhrase, Message, OpeningHours
+
+pytestmark = pytest.mark.django_db
+
+
+def start(now=None):
+    conversation, _ = services.start_conversation(
+        topic="advice", display_name="", now=now or timezone.now()
+    )
+    return conversation
+
+
+def test_chat_is_closed_outside_opening_hours(django_user_model):
+    make_agent(django_user_model, "alex")
+    now = timezone.now()
+    local = timezone.localtime(now)
+    OpeningHours.objects.create(
+        day=local.weekday(), opens=time(0, 0), closes=time(0, 0)
+    )
+    availability = services.chat_availability(now=now)
+    assert not availability.within_hours
+    assert not availability.is_open
+
+
+def test_chat_is_closed_when_no_agent_is_available(chat_open, django_user_model):
+    make_agent(django_user_model, "alex", available=False)
+    availability = services.chat_availability(now=timezone.now())
+    assert availability.within_hours
+    assert not availability.is_open
+
+
+def test_queue_position_counts_the_people_ahead(agent):
+    now = timezone.now()
+    first, second = start(now), start(now + timedelta(seconds=1))
+    assert services.queue_position(conversation=first) == 1
+    assert services.queue_position(conversation=second) == 2
+
+
+def test_wait_estimate_uses_recent_handle_times(agent):
+    now = timezone.now()
+    done = start(now - timedelta(hours=1))
+    Conversation.objects.filter(pk=done.pk).update(
+        status="ended",
+        accepted_at=now - timedelta(minutes=50),
+        ended_at=now - timedelta(minutes=30),
+    )
+    # One agent, 20-minute chats: second in the queue waits about 40 minutes.
+    assert services.estimated_wait_minutes(position=2, now=now) == 40
+
+
+def test_accept_next_takes_the_longest_waiting(agent):
+    now = timezone.now()
+    older, newer = start(now - timedelta(minutes=5)), start(now)
+    accepted = services.accept_next_chat(agent=agent, now=now)
+    assert accepted.pk == older.pk
+    assert accepted.status == "active"
+    assert newer.pk != older.pk
+    joined = accepted.messages.order_by("-seq").first()
+    assert joined.body == "Alex has joined the chat."
+
+
+def test_an_agent_at_capacity_cannot_accept_more(django_user_model, chat_open):
+    busy = make_agent(django_user_model, "sam", capacity=1)
+    start(), start()
+    services.accept_next_chat(agent=busy, now=timezone.now())
+    with pytest.raises(services.ChatError, match="at_capacity"):
+        services.accept_next_chat(agent=busy, now=timezone.now())
+
+
+def test_someone_without_the_agent_permission_cannot_accept(
+    django_user_model, chat_open
+):
+    start()
+    clerk = django_user_model.objects.create_user(username="clerk", is_staff=True)
+    with pytest.raises(services.ChatError, match="forbidden"):
+        services.accept_next_chat(agent=clerk, now=timezone.now())
+
+
+def test_an_empty_queue_gives_nothing(agent):
+    assert services.accept_next_chat(agent=agent, now=timezone.now()) is None
+
+
+def test_messages_are_numbered_in_order(agent):
+    conversation = start()
+    seqs = [
+        services.post_message(
+            conversation_id=conversation.pk,
+            sender="citizen",
+            body=f"m{n}",
+            now=timezone.now(),
+        ).seq
+        for n in range(5)
+    ]
+    assert seqs == sorted(seqs)
+    assert len(set(seqs)) == 5
+    assert seqs[0] == 2  # 1 is the "you are in the queue" message
+
+
+def test_a_message_resent_with_the_same_client_id_is_stored_once(agent):
+    conversation = start()
+    for _ in range(3):
+        services.post_message(
+            conversation_id=conversation.pk,
+            sender="citizen",
+            body="hello",
+            client_id="abc",
+            now=timezone.now(),
+        )
+    assert Message.objects.filter(conversation=conversation, body="hello").count() == 1
+
+
+@pytest.mark.parametrize(("body", "code"), [("   ", "empty"), ("x" * 1001, "too_long")])
+def test_empty_and_overlong_messages_are_refused(agent, body, code):
+    conversation = start()
+    with pytest.raises(services.ChatError, match=code):
+        services.post_message(
+            conversation_id=conversation.pk,
+            sender="citizen",
+            body=body,
+            now=timezone.now(),
+        )
+
+
+def test_nothing_can_be_said_in_an_ended_chat(agent):
+    conversation = start()
+    services.end_conversation(
+        conversation_id=conversation.pk, by="citizen", now=timezone.now()
+    )
+    with pytest.raises(services.ChatError, match="ended"):
+        services.post_message(
+            conversation_id=conversation.pk,
+            sender="citizen",
+            body="hi",
+            now=timezone.now(),
+        )
+
+
+def test_danger_words_flag_the_message(agent):
+    DangerPhrase.objects.create(phrase="knife")
+    conversation = start()
+    message = services.post_message(
+        conversation_id=conversation.pk,
+        sender="citizen",
+        body="He has a KNIFE",
+        now=timezone.now(),
+    )
+    assert message.flagged
+
+
+def test_internal_notes_are_not_in_the_citizens_history(agent):
+    conversation = start()
+    services.post_message(
+        conversation_id=conversation.pk,
+        sender="note",
+        body="check PNC",
+        now=timezone.now(),
+    )
+    public = services.messages_after(conversation_id=conversation.pk, after_seq=0)
+    staff = services.messages_after(
+        conversation_id=conversation.pk, after_seq=0, include_notes=True
+    )
+    assert "check PNC" not in [m["body"] for m in public]
+    assert "check PNC" in [m["body"] for m in staff]
+
+
+def test_transfer_back_to_the_queue(agent):
+    conversation = start()
+    services.accept_next_chat(agent=agent, now=timezone.now())
+    services.transfer(
+        conversation_id=conversation.pk, by=agent, to=None, now=timezone.now()
+    )
+    conversation.refresh_from_db()
+    assert conversation.status == "waiting"
+    assert conversation.agent is None
+
+
+def test_only_the_agent_holding_a_chat_can_act_on_it(agent, django_user_model):
+    other = make_agent(django_user_model, "kim")
+    conversation = start()
+    services.accept_next_chat(agent=agent, now=timezone.now())
+    with pytest.raises(services.ChatError, match="not_yours"):
+        services.check_agent_owns(agent=other, conversation_id=conversation.pk)
