@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from reports import forms
+from reports.evidence import FilesForm
 from reports.kinds import kind_of
 
 
@@ -30,6 +31,9 @@ class Step:
     applies: Callable[[dict], bool] = always
     # A page that collects a list ("add another"); its answer is {"items": [...]}.
     collection: bool = False
+    # The file upload page. Its answer, {"files": [{"id", "name"}, ...]}, is
+    # kept in step with the draft's attachments by the services.
+    uploads: bool = False
 
     @property
     def title(self) -> str:
@@ -130,6 +134,7 @@ STEPS = [
         collection=True,
     ),
     Step("evidence", forms.EvidenceForm, DETAILS),
+    Step("files", FilesForm, DETAILS, uploads=True),
 ]
 
 BY_SLUG = {step.slug: step for step in STEPS}

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+import uuid
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -9,9 +10,19 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casework.attachments import (
+    Attachment,
+    attachments_of_draft,
+    delete_for_drafts,
+    evidence_storage,
+    move_to_case,
+    store_attachment,
+)
 from casework.cases import open_case, queue_email
 from casework.models import Case, Team
+from casework.scanning import scanner_from_settings
 from casework.services import district_for_postcode, post_staff_notice
+from casework.uploads import UploadRejected, check_upload, display_name
 from reports import journey
 from reports.kinds import BY_SLUG, CrimeKind, kind_of
 from reports.models import Report, ReportDraft
@@ -92,6 +103,97 @@ def remove_item(*, draft_id, slug: str, index: int, now: datetime) -> ReportDraf
         del items[index]
         _touch(draft, now)
     return draft
+
+
+# --- Evidence files ---------------------------------------------------------
+
+FILES_SLUG = "files"
+
+
+def _record_files(draft: ReportDraft) -> None:
+    """Write the draft's attachments into its answers, for "Check your answers",
+    the printable copy and staff. The caller holds the draft's row lock."""
+    draft.answers[FILES_SLUG] = {
+        "files": [
+            {"id": str(attachment.pk), "name": attachment.original_name}
+            for attachment in attachments_of_draft(draft.pk)
+        ]
+    }
+
+
+def _too_many_files(name: str) -> UploadRejected:
+    return UploadRejected(
+        _("“%(name)s” was not uploaded: you can upload up to %(count)s files")
+        % {"name": name, "count": settings.EVIDENCE_MAX_FILES}
+    )
+
+
+def add_evidence(*, draft_id, upload, now: datetime) -> Attachment:
+    """Check one uploaded file and keep it with the draft.
+
+    Raises UploadRejected (with the message for the person) when the file is
+    refused. The checks and the virus scan run before the draft is locked:
+    they can take a while and need nothing from it.
+    """
+    name = display_name(upload.name)
+    if attachments_of_draft(draft_id).count() >= settings.EVIDENCE_MAX_FILES:
+        raise _too_many_files(name)
+    checked = check_upload(upload, scanner=scanner_from_settings())
+    attachment = None
+    try:
+        with transaction.atomic():
+            draft = _locked_draft(draft_id, now)
+            if draft.report_id:
+                raise DraftNotFound(draft_id)
+            if attachments_of_draft(draft.pk).count() >= settings.EVIDENCE_MAX_FILES:
+                raise _too_many_files(name)
+            attachment = store_attachment(
+                content=checked.content,
+                extension=checked.kind.extension,
+                original_name=checked.original_name,
+                content_type=checked.kind.content_type,
+                size=checked.size,
+                sha256=checked.sha256,
+                scan_status=checked.scan_status,
+                scan_detail=checked.scan_detail,
+                draft_key=draft.pk,
+                now=now,
+            )
+            _record_files(draft)
+            _touch(draft, now)
+    except BaseException:
+        if attachment is not None:
+            # The row was rolled back; its file must not outlive it.
+            evidence_storage().delete(attachment.file.name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def remove_evidence(*, draft_id, attachment_id: str, now: datetime) -> ReportDraft:
+    draft = _locked_draft(draft_id, now)
+    try:
+        attachment_uuid = uuid.UUID(str(attachment_id))
+    except ValueError:
+        return draft
+    # Only the draft's own files: an id from another draft removes nothing.
+    attachments_of_draft(draft.pk).filter(pk=attachment_uuid).delete()
+    _record_files(draft)
+    _touch(draft, now)
+    return draft
+
+
+@transaction.atomic
+def save_files_answer(*, draft_id, now: datetime) -> ReportDraft:
+    """Mark the files page answered (it is optional: no files is an answer)."""
+    draft = _locked_draft(draft_id, now)
+    _record_files(draft)
+    _touch(draft, now)
+    return draft
+
+
+def evidence_of(draft: ReportDraft) -> list[Attachment]:
+    return list(attachments_of_draft(draft.pk))
 
 
 def _token_hash(token: str) -> str:
@@ -236,6 +338,7 @@ def submit_report(*, draft_id, now: datetime) -> Report:
             victim_name=(answers.get("victim") or {}).get("victim_name", ""),
             submitted_at=now,
         )
+        move_to_case(draft_key=draft.pk, case=case)
         draft.report = report
         draft.answers = {}
         draft.resume_token_hash = ""
@@ -275,9 +378,12 @@ def acknowledgement_text(case: Case) -> str:
     ) % {"reference": case.reference, "track_url": f"{settings.SITE_URL}/track/"}
 
 
+@transaction.atomic
 def purge_expired_drafts(*, now: datetime) -> int:
-    """Delete drafts past their 30 days, and submitted drafts after a day."""
+    """Delete drafts past their 30 days, with their files, and submitted drafts
+    after a day (their files belong to the case by then)."""
     expired = ReportDraft.objects.filter(expires_at__lte=now, report__isnull=True)
+    delete_for_drafts(expired.values("pk"))
     submitted = ReportDraft.objects.filter(
         report__isnull=False, updated_at__lte=now - timedelta(days=1)
     )

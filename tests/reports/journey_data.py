@@ -37,6 +37,8 @@ VALID_POSTS = {
     "witness-known": {"witnesses": "no"},
     "witnesses": {"name": "Pat", "contact": "", "saw": ""},
     "evidence": {"cctv": "not_sure", "evidence": ""},
+    # Optional: Continue with no files chosen goes on.
+    "files": {},
 }
 
 

@@ -36,6 +36,7 @@ def complete_answers(**changes) -> dict:
         "items": {"items": [{"description": "Blue bike", "value": "350.00"}]},
         "witness-known": {"witnesses": "no"},
         "evidence": {"cctv": "no", "evidence": ""},
+        "files": {"files": []},
     }
     answers.update(changes)
     return answers
