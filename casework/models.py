@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Evidence files have their own module; importing it here registers the model.
 from casework.attachments import Attachment  # noqa: F401
+from casework.thrive import ThriveAssessment  # noqa: F401
 
 
 class District(models.Model):
@@ -108,8 +109,18 @@ class ReferenceCounter(models.Model):
         return f"{self.prefix}: {self.last_number}"
 
 
+class Outcome(models.TextChoices):
+    CRIME_RECORDED = "crime_recorded", _("Crime recorded")
+    NO_CRIME = "no_crime", _("No crime")
+    NOT_POLICE_MATTER = "not_police_matter", _("Not a police matter")
+    DUPLICATE = "duplicate", _("Duplicate of another reference")
+    OTHER_FORCE = "other_force", _("Passed to another police force")
+
+
 class Case(models.Model):
     """One piece of work for the police, whatever channel it came through."""
+
+    Outcome = Outcome
 
     class Channel(models.TextChoices):
         REPORT = "report", _("Online crime report")
@@ -177,6 +188,30 @@ class Case(models.Model):
     received_at = models.DateTimeField(_("received"), db_index=True)
     review_due_at = models.DateTimeField(_("first review due"))
     first_reviewed_at = models.DateTimeField(_("first reviewed"), null=True, blank=True)
+    overdue_alerted_at = models.DateTimeField(
+        _("supervisors told it was overdue"), null=True, blank=True
+    )
+    # The reporter added something on the track page that staff have not seen.
+    needs_attention = models.BooleanField(_("new information"), default=False)
+    # For reports made without an email address (anonymous intelligence): the
+    # hash of the passphrase that opens the case on the track page.
+    access_passphrase_hash = models.CharField(max_length=128, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=30, choices=Outcome.choices, blank=True
+    )
+    crime_number = models.CharField(_("crime number"), max_length=30, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    closing_reason = models.TextField(
+        _("reason given to the reporter"), blank=True, max_length=2000
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         ordering = ["priority", "received_at"]
@@ -201,6 +236,8 @@ class CaseEvent(models.Model):
         STATUS = "status", _("Status changed")
         ASSIGNED = "assigned", _("Assigned")
         INFORMATION_ADDED = "information_added", _("Reporter added information")
+        ASSESSED = "assessed", _("THRIVE assessment")
+        PRIORITY = "priority", _("Priority changed")
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
@@ -253,3 +290,29 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class StaffMember(models.Model):
+    """The team a member of staff works in: their "my team" queue."""
+
+    user = models.OneToOneField(
+        "auth.User",
+        on_delete=models.CASCADE,
+        related_name="staff_member",
+        verbose_name=_("user"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.team or '-'})"

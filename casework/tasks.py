@@ -53,3 +53,12 @@ def retry_unsent_emails() -> int:
     for email_id in ids:
         deliver_email.delay(email_id)
     return len(ids)
+
+
+@shared_task
+def alert_overdue_cases() -> int:
+    from django.utils import timezone
+
+    from casework.workflow import alert_overdue
+
+    return alert_overdue(now=timezone.now())

@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.tasks.retry_unsent_emails",
         "schedule": 300.0,
     },
+    "alert-overdue-cases": {
+        "task": "casework.tasks.alert_overdue_cases",
+        "schedule": 60.0,
+    },
     "delete-expired-report-drafts": {
         "task": "reports.tasks.delete_expired_drafts",
         "schedule": 3600.0,

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("guidance.urls")),
     path("report/", include("reports.urls")),
     path("chat/", include("webchat.urls")),
+    path("track/", include("casework.urls")),
     path("", include((not_yet_online.urlpatterns, "public"))),
 ]
 

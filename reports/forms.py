@@ -13,7 +13,7 @@ from crispy_forms_gds.layout import Field, Fixed, Layout, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports import fields as f
+from hertsreport import fields as f
 from reports.kinds import ELSEWHERE, REPORTABLE
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

@@ -18,7 +18,6 @@ from reports.models import Report, ReportDraft
 from reports.resume import ResumeEmailForm
 
 SESSION_DRAFT = "report_draft"
-SESSION_SUBMITTED = "report_submitted"
 SESSION_RESUME_LINK = "report_resume_link"
 
 
@@ -326,10 +325,10 @@ def check(request: HttpRequest) -> HttpResponse:
     form = DeclarationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.submit_report(draft_id=draft.pk, now=timezone.now())
+            services.submit_report(draft_id=draft.pk, now=timezone.now())
         except services.IncompleteReport as missing_page:
             return redirect("reports:step", slug=str(missing_page))
-        request.session[SESSION_SUBMITTED] = report.pk
+        # The session's draft now leads to the report: nothing to write.
         return redirect("reports:confirmation")
     return _page(
         request,
@@ -339,13 +338,10 @@ def check(request: HttpRequest) -> HttpResponse:
 
 
 def _submitted(request) -> Report | None:
-    report_id = request.session.get(SESSION_SUBMITTED)
     draft = _draft(request)
-    if draft is not None and draft.report_id:
-        report_id = draft.report_id
-    if not report_id:
+    if draft is None or not draft.report_id:
         return None
-    return Report.objects.select_related("case").filter(pk=report_id).first()
+    return Report.objects.select_related("case").filter(pk=draft.report_id).first()
 
 
 @never_cache

@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports import fields as f
+from hertsreport import fields as f
 from webchat.models import Conversation
 
 

@@ -70,7 +70,7 @@ def test_random_answers_never_break_a_page_or_lose_what_was_typed(
             page = response.content.decode()
             assert "There is a problem" in page
             for name in typed:
-                value = data[name].replace("\x00", "")
+                value = data[name]
                 if value.strip():
                     assert html.escape(value) in page, (name, value)
 

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from casework import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("", views.find, name="track"),
+    path("add/", views.add_information, name="track_add"),
+]
