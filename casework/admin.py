@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from casework.models import (
+    Attachment,
     Case,
     CaseEvent,
     District,
@@ -58,6 +59,27 @@ class CaseEventInline(admin.TabularInline):
         return False
 
 
+class AttachmentInline(admin.TabularInline):
+    """What the public sent with the case. No link to the file: evidence is
+    opened only through an audited, permission-checked download (to come)."""
+
+    model = Attachment
+    extra = 0
+    can_delete = False
+    fields = [
+        "original_name",
+        "content_type",
+        "size",
+        "scan_status",
+        "created_at",
+        "sha256",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     """A first view of the queue; issue 5 makes this the triage tool."""
@@ -84,7 +106,7 @@ class CaseAdmin(admin.ModelAdmin):
         "review_due_at",
         "priority_reasons",
     ]
-    inlines = [CaseEventInline]
+    inlines = [CaseEventInline, AttachmentInline]
 
 
 @admin.register(OutboundEmail)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.utils import timezone
 
 from casework.attachments import Attachment, delete_for_drafts, store_attachment
@@ -80,3 +81,22 @@ def test_a_drafts_files_go_with_it_and_other_drafts_keep_theirs(
     assert not any(Path(a.file.path).exists() for a in gone)
     assert Path(staying.file.path).exists()
     assert list(Attachment.objects.all()) == [staying]
+
+
+def test_staff_see_what_was_sent_with_a_case_but_no_link_to_the_file(admin_client):
+    from tests.reports.journey_data import complete_journey
+
+    citizen = Client()
+    complete_journey(citizen)
+    citizen.post(
+        "/report/files/",
+        {"files": [files.upload("<b>IMG_0001.pdf", files.PDF)]},
+    )
+    citizen.post("/report/check/", {"confirm": "on"})
+    attachment = Attachment.objects.get()
+    html = admin_client.get(
+        f"/admin/casework/case/{attachment.case_id}/change/"
+    ).content.decode()
+    assert "&lt;b&gt;IMG_0001.pdf" in html
+    assert "Not scanned: no virus scanner configured" in html
+    assert attachment.file.name not in html
