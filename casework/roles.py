@@ -20,6 +20,19 @@ _READ_REFERENCE_DATA = [
     "casework.view_team",
 ]
 
+# Content editors keep service information up to date and read what the
+# public told us about it; they may delete feedback and search misses (for
+# example once a missing page is written) but never edit them.
+_EDIT_SERVICE_INFORMATION = [
+    f"guidance.{action}_{model}"
+    for model in ["category", "department", "servicepage", "synonym"]
+    for action in ["view", "add", "change", "delete"]
+] + [
+    f"guidance.{action}_{model}"
+    for model in ["searchmiss", "pagefeedback", "journeyfeedback"]
+    for action in ["view", "delete"]
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CONTROL_ROOM_AGENT: [
         *_READ_REFERENCE_DATA,
@@ -52,7 +65,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     INTELLIGENCE_OFFICER: [*_READ_REFERENCE_DATA],
     INVESTIGATOR: [*_READ_REFERENCE_DATA],
-    CONTENT_EDITOR: [],
+    CONTENT_EDITOR: [*_EDIT_SERVICE_INFORMATION],
 }
 
 

@@ -13,9 +13,6 @@ from django.views.decorators.http import require_safe
 
 NOT_YET_ONLINE = {
     "tell_us": ("tell-us/", _("Tell us about something")),
-    "services": ("services/", _("Find a service or contact")),
-    "help": ("help/", _("How to use this website")),
-    "feedback": ("feedback/", _("Give feedback")),
 }
 
 

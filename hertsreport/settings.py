@@ -329,3 +329,12 @@ CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
 CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
 CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "60"))
+# --- Service information (guidance/: issue 7) -------------------------------
+# django.contrib.postgres: full-text and trigram search of service pages on
+# PostgreSQL (guidance/selectors.py); harmless on SQLite, which falls back to
+# a simpler search. simple_history: the history of every change content
+# editors make to pages, categories, departments and synonyms, with reverts.
+INSTALLED_APPS += ["django.contrib.postgres", "simple_history"]
+# The thank-you after "Is this page useful?" is a one-off message, kept in a
+# cookie until the next page shows it (listed on the cookies page).
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"

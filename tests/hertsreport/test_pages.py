@@ -33,7 +33,7 @@ def test_every_page_tells_people_to_call_999_in_an_emergency(client):
 
 def test_phase_banner_links_to_feedback(client):
     html = client.get("/").content.decode()
-    assert f'href="{reverse("public:feedback")}">feedback</a>' in html
+    assert f'href="{reverse("guidance:feedback")}">feedback</a>' in html
 
 
 @pytest.mark.parametrize(
