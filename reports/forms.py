@@ -5,115 +5,17 @@ answer for the draft and back, and describes its answer for "Check your
 answers" and for staff.
 """
 
-from datetime import date
-
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hertsreport import fields as f
+from hertsreport.journeys import StepForm
 from reports.kinds import ELSEWHERE, REPORTABLE
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
-
-class StepForm(forms.Form):
-    title = ""
-    # The one field whose label is the page's heading; None for a page with
-    # several questions under `title`.
-    heading_field: str | None = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*[self.layout_for(name) for name in self.fields])
-
-    def layout_for(self, name: str):
-        field = self.fields[name]
-        is_heading = name == self.heading_field
-        widget = field.widget
-        if isinstance(widget, forms.RadioSelect):
-            return Field.radios(
-                name,
-                legend_size=Size.LARGE if is_heading else Size.SMALL,
-                legend_tag="h1" if is_heading else None,
-            )
-        if isinstance(widget, forms.CheckboxSelectMultiple):
-            return Field.checkboxes(
-                name,
-                legend_size=Size.LARGE if is_heading else Size.SMALL,
-                legend_tag="h1" if is_heading else None,
-            )
-        if isinstance(field, f.PastDate):
-            return Field(
-                name,
-                context={
-                    "legend_size": Size.for_legend(
-                        Size.LARGE if is_heading else Size.SMALL
-                    ),
-                    "legend_tag": "h1" if is_heading else None,
-                },
-            )
-        size = Size.LARGE if is_heading else Size.SMALL
-        tag = "h1" if is_heading else None
-        if isinstance(widget, forms.Textarea):
-            return Field.textarea(name, label_size=size, label_tag=tag, rows=8)
-        return Field.text(
-            name,
-            label_size=size,
-            label_tag=tag,
-            field_width=self.WIDTHS.get(type(field)),
-        )
-
-    # Short answers get short boxes, so people can see what is expected.
-    WIDTHS = {
-        f.TimeOfDay: Fixed.FIVE,
-        f.Postcode: Fixed.TEN,
-        f.Money: Fixed.TEN,
-        f.Phone: Fixed.TWENTY,
-    }
-
-    # --- answers in the draft -------------------------------------------
-
-    def to_answer(self) -> dict:
-        answer = {}
-        for name, value in self.cleaned_data.items():
-            answer[name] = value.isoformat() if isinstance(value, date) else value
-        return answer
-
-    @classmethod
-    def initial_from(cls, answer: dict | None) -> dict:
-        initial = dict(answer or {})
-        for name, field in cls.base_fields.items():
-            if isinstance(field, f.PastDate) and initial.get(name):
-                initial[name] = date.fromisoformat(initial[name])
-        return initial
-
-    @classmethod
-    def describe(cls, answer: dict) -> list[tuple[str, str]]:
-        """(question, answer as shown) pairs, leaving out what was not given."""
-        rows = []
-        for name, field in cls.base_fields.items():
-            value = answer.get(name)
-            if value in (None, "", []):
-                continue
-            if isinstance(field, forms.MultipleChoiceField):
-                labels = dict(field.choices)
-                shown = ", ".join(str(labels.get(v, v)) for v in value)
-            elif isinstance(field, forms.ChoiceField):
-                shown = str(dict(field.choices).get(value, value))
-            elif isinstance(field, f.PastDate):
-                shown = date.fromisoformat(value).strftime("%-d %B %Y")
-            elif isinstance(field, f.Money):
-                shown = f"£{value}"
-            else:
-                shown = str(value)
-            label = cls.title if name == cls.heading_field else field.label
-            rows.append((str(label), shown))
-        return rows
 
 
 # --- Before the details ---------------------------------------------------

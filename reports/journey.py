@@ -1,50 +1,15 @@
 """The pages of the report journey, in order, and which apply to whom.
 
-Navigation is worked out from the answers alone, never from "the page the
-person was on", so the back button, a refresh or a second tab cannot put a
-draft into a state the journey does not expect.
+The machinery (navigation from the answers alone, summaries) is shared by
+every journey: hertsreport.journeys.
 """
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from hertsreport.journeys import Journey, Step, answer
 from reports import forms
 from reports.evidence import FilesForm
 from reports.kinds import kind_of
-
-
-def answer(answers: dict, slug: str, field: str):
-    return (answers.get(slug) or {}).get(field)
-
-
-def always(answers: dict) -> bool:
-    return True
-
-
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    form: type[forms.StepForm]
-    section: str
-    applies: Callable[[dict], bool] = always
-    # A page that collects a list ("add another"); its answer is {"items": [...]}.
-    collection: bool = False
-    # The file upload page. Its answer, {"files": [{"id", "name"}, ...]}, is
-    # kept in step with the draft's attachments by the services.
-    uploads: bool = False
-
-    @property
-    def title(self) -> str:
-        return str(self.form.title)
-
-    def is_answered(self, answers: dict) -> bool:
-        if self.slug not in answers:
-            return False
-        if self.collection:
-            return bool(answers[self.slug].get("items"))
-        return True
 
 
 def _role(answers):
@@ -137,81 +102,14 @@ STEPS = [
     Step("files", FilesForm, DETAILS, uploads=True),
 ]
 
-BY_SLUG = {step.slug: step for step in STEPS}
+JOURNEY = Journey(STEPS)
+BY_SLUG = JOURNEY.by_slug
+applicable_steps = JOURNEY.applicable_steps
+first_unanswered = JOURNEY.first_unanswered
+step_after = JOURNEY.step_after
+step_before = JOURNEY.step_before
+is_reachable = JOURNEY.is_reachable
+submitted_answers = JOURNEY.submitted_answers
+summary = JOURNEY.summary
 
-
-def applicable_steps(answers: dict) -> list[Step]:
-    return [step for step in STEPS if step.applies(answers)]
-
-
-def first_unanswered(answers: dict) -> Step | None:
-    for step in applicable_steps(answers):
-        if not step.is_answered(answers):
-            return step
-    return None
-
-
-def step_after(answers: dict, slug: str) -> Step | None:
-    steps = applicable_steps(answers)
-    slugs = [step.slug for step in steps]
-    if slug not in slugs:
-        return first_unanswered(answers)
-    index = slugs.index(slug)
-    return steps[index + 1] if index + 1 < len(steps) else None
-
-
-def step_before(answers: dict, slug: str) -> Step | None:
-    steps = applicable_steps(answers)
-    slugs = [step.slug for step in steps]
-    if slug not in slugs or slugs.index(slug) == 0:
-        return None
-    return steps[slugs.index(slug) - 1]
-
-
-def is_reachable(answers: dict, slug: str) -> bool:
-    """A page can be shown once every applicable page before it is answered."""
-    for step in applicable_steps(answers):
-        if step.slug == slug:
-            return True
-        if not step.is_answered(answers):
-            return False
-    return False
-
-
-def submitted_answers(answers: dict) -> dict:
-    """Only the answers to pages that apply: a changed mind leaves no trace."""
-    return {
-        step.slug: answers[step.slug]
-        for step in applicable_steps(answers)
-        if step.slug in answers
-    }
-
-
-def summary(answers: dict) -> list[dict]:
-    """Sections of rows for "Check your answers", the printable copy and staff."""
-    sections: dict[str, dict] = {}
-    for step in applicable_steps(answers):
-        if step.slug not in answers:
-            continue
-        section = sections.setdefault(
-            str(step.section), {"title": str(step.section), "rows": []}
-        )
-        if step.collection:
-            items = answers[step.slug].get("items", [])
-            for number, item in enumerate(items, start=1):
-                shown = "\n".join(
-                    f"{label}: {value}" for label, value in step.form.describe(item)
-                )
-                section["rows"].append(
-                    {
-                        "slug": step.slug,
-                        "question": f"{step.title} ({number})",
-                        "answer": shown,
-                    }
-                )
-            continue
-        for question, shown in step.form.describe(answers[step.slug]):
-            section["rows"].append(
-                {"slug": step.slug, "question": question, "answer": shown}
-            )
-    return list(sections.values())
+__all__ = ["STEPS", "Step", "answer", "JOURNEY"]
