@@ -13,12 +13,13 @@ from datetime import datetime
 from functools import cache
 
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
+
+from casework.uploads import CheckedUpload
 
 
 class EvidenceStorage(FileSystemStorage):
@@ -111,30 +112,21 @@ def _delete_file_with_row(sender, instance: Attachment, **kwargs) -> None:
 
 
 def store_attachment(
-    *,
-    content: File,
-    extension: str,
-    original_name: str,
-    content_type: str,
-    size: int,
-    sha256: str,
-    scan_status: str,
-    scan_detail: str,
-    draft_key: uuid.UUID,
-    now: datetime,
+    *, checked: CheckedUpload, draft_key: uuid.UUID, now: datetime
 ) -> Attachment:
-    """Write the file under a new name, then its row; no row, no file."""
+    """Write a checked file under a new name, then its row; no row, no file."""
     attachment = Attachment(
-        original_name=original_name,
-        content_type=content_type,
-        size=size,
-        sha256=sha256,
-        scan_status=scan_status,
-        scan_detail=scan_detail[:300],
+        original_name=checked.original_name,
+        content_type=checked.kind.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        scan_status=checked.scan_status,
+        scan_detail=checked.scan_detail[:300],
         created_at=now,
         draft_key=draft_key,
     )
-    attachment.file.save(f"{attachment.pk}.{extension}", content, save=False)
+    name = f"{attachment.pk}.{checked.kind.extension}"
+    attachment.file.save(name, checked.content, save=False)
     try:
         attachment.save(force_insert=True)
     except BaseException:

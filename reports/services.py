@@ -147,18 +147,7 @@ def add_evidence(*, draft_id, upload, now: datetime) -> Attachment:
                 raise DraftNotFound(draft_id)
             if attachments_of_draft(draft.pk).count() >= settings.EVIDENCE_MAX_FILES:
                 raise _too_many_files(name)
-            attachment = store_attachment(
-                content=checked.content,
-                extension=checked.kind.extension,
-                original_name=checked.original_name,
-                content_type=checked.kind.content_type,
-                size=checked.size,
-                sha256=checked.sha256,
-                scan_status=checked.scan_status,
-                scan_detail=checked.scan_detail,
-                draft_key=draft.pk,
-                now=now,
-            )
+            attachment = store_attachment(checked=checked, draft_key=draft.pk, now=now)
             _record_files(draft)
             _touch(draft, now)
     except BaseException:

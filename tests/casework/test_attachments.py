@@ -10,23 +10,24 @@ from django.test import Client
 from django.utils import timezone
 
 from casework.attachments import Attachment, delete_for_drafts, store_attachment
+from casework.uploads import ALLOWED, CheckedUpload
 from tests.casework import files
 
 pytestmark = pytest.mark.django_db
 
 
 def stored(draft_key=None, name="Statement for police.pdf") -> Attachment:
-    return store_attachment(
+    checked = CheckedUpload(
         content=ContentFile(files.PDF),
-        extension="pdf",
         original_name=name,
-        content_type="application/pdf",
+        kind=ALLOWED["application/pdf"],
         size=len(files.PDF),
         sha256="0" * 64,
         scan_status="not_scanned",
         scan_detail="",
-        draft_key=draft_key or uuid.uuid4(),
-        now=timezone.now(),
+    )
+    return store_attachment(
+        checked=checked, draft_key=draft_key or uuid.uuid4(), now=timezone.now()
     )
 
 

@@ -33,16 +33,7 @@ def refusal(name: str, content: bytes) -> str:
 
 def stored_bytes(checked) -> bytes:
     attachment = store_attachment(
-        content=checked.content,
-        extension=checked.kind.extension,
-        original_name=checked.original_name,
-        content_type=checked.kind.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        scan_status=checked.scan_status,
-        scan_detail=checked.scan_detail,
-        draft_key=uuid.uuid4(),
-        now=timezone.now(),
+        checked=checked, draft_key=uuid.uuid4(), now=timezone.now()
     )
     with attachment.file.open("rb") as stored:
         return stored.read()
