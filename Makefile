@@ -12,7 +12,9 @@ SASS_FLAGS := --load-path=node_modules --style=compressed --no-source-map \
 
 run: setup seed
 	@echo "Serving on http://127.0.0.1:$(PORT) (HTTP and websockets, daphne). Ctrl-C stops."
-	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) hertsreport.asgi:application
+	# No access log: its lines carry client addresses, and the anonymous
+	# intelligence journey promises none are written anywhere.
+	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) --access-log /dev/null hertsreport.asgi:application
 
 # Tests make their own databases, so `test` does not migrate the one in
 # DATABASE_URL (which need not exist).

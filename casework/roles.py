@@ -63,7 +63,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "webchat.change_openinghours",
         "webchat.view_openinghours",
     ],
-    INTELLIGENCE_OFFICER: [*_READ_REFERENCE_DATA],
+    INTELLIGENCE_OFFICER: [
+        *_READ_REFERENCE_DATA,
+        "intelligence.view_intelligencesubmission",
+        "intelligence.change_intelligencesubmission",
+        "intelligence.grade_intelligence",
+    ],
     INVESTIGATOR: [*_READ_REFERENCE_DATA],
     CONTENT_EDITOR: [*_EDIT_SERVICE_INFORMATION],
 }

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 NOT_YET_ONLINE = {
-    "tell_us": ("tell-us/", _("Tell us about something")),
 }
 
 

@@ -173,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.delete_expired_drafts",
         "schedule": 3600.0,
     },
+    "delete-expired-intelligence-drafts": {
+        "task": "intelligence.tasks.delete_expired_drafts",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Auth -----------------------------------------------------------------

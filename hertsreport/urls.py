@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("guidance.urls")),
     path("report/", include("reports.urls")),
+    path("tell-us/", include("intelligence.urls")),
     path("chat/", include("webchat.urls")),
     path("track/", include("casework.urls")),
     path("", include((not_yet_online.urlpatterns, "public"))),
