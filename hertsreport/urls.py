@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hertsreport import not_yet_online, views
+from hertsreport import views
 
 admin.site.site_header = "Hertfordshire Police — staff"
 admin.site.site_title = "Hertfordshire Police staff"
@@ -15,7 +15,6 @@ urlpatterns = [
     path("tell-us/", include("intelligence.urls")),
     path("chat/", include("webchat.urls")),
     path("track/", include("casework.urls")),
-    path("", include((not_yet_online.urlpatterns, "public"))),
 ]
 
 handler400 = "hertsreport.views.bad_request"

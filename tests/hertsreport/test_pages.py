@@ -3,8 +3,6 @@
 import pytest
 from django.urls import include, path, reverse
 
-from hertsreport.not_yet_online import NOT_YET_ONLINE
-
 pytestmark = pytest.mark.django_db
 
 FIVE_TASKS = [
@@ -50,15 +48,6 @@ def test_footer_pages_have_their_content(client, url, heading):
     assert f'<h1 class="govuk-heading-l">{heading}</h1>' in response.content.decode()
 
 
-@pytest.mark.parametrize("name", sorted(NOT_YET_ONLINE))
-def test_services_not_built_yet_say_so_and_offer_101(client, name):
-    response = client.get(reverse(f"public:{name}"))
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "You cannot do this on this website yet" in html
-    assert "Call 101" in html
-
-
 def test_page_title_names_the_page_and_the_service(client):
     html = client.get("/cookies/").content.decode()
     assert "<title>Cookies – Contact Hertfordshire Police</title>" in html
@@ -70,7 +59,7 @@ def test_exit_this_page_appears_only_where_a_view_asks_for_it(client, rf):
     assert "Exit this page" not in client.get("/").content.decode()
     request = rf.get("/")
     request.csp_nonce = "n"
-    page = render(request, "not_yet_online.html", {"exit_this_page": True})
+    page = render(request, "guidance/cookies.html", {"exit_this_page": True})
     assert "Exit this page" in page.content.decode()
 
 
