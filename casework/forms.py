@@ -1,17 +1,9 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.references import normalise_reference
 from hertsreport import fields as f
-
-
-def _helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class TrackForm(forms.Form):
@@ -41,7 +33,7 @@ class TrackForm(forms.Form):
         self.fields["secret"].widget.attrs.update(
             {"spellcheck": "false", "autocomplete": "off", "autocapitalize": "none"}
         )
-        self.helper = _helper(
+        self.helper = f.form_helper(
             Field.text("reference", label_size=Size.SMALL, field_width=20),
             Field.text("secret", label_size=Size.SMALL),
         )
@@ -73,6 +65,6 @@ class AddInformationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = f.form_helper(
             "token", Field.textarea("information", label_size=Size.MEDIUM, rows=5)
         )

@@ -5,6 +5,8 @@ from datetime import date
 from decimal import Decimal
 
 from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
@@ -236,3 +238,16 @@ class Money(Text):
                 _("Enter the value in pounds, like 250 or 12.99"), code="invalid"
             )
         return f"{Decimal(text):.2f}"
+
+
+def form_helper(*layout) -> FormHelper:
+    """A crispy-forms-gds helper for a form whose <form> tag is in the template.
+
+    The template writes the CSRF token with the <form> tag, so crispy must not
+    write a second one.
+    """
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper

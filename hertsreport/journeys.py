@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fixed, Layout, Size
+from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
 
 from hertsreport import fields as f
@@ -34,9 +33,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(*[self.layout_for(name) for name in self.fields])
+        self.helper = f.form_helper(*[self.layout_for(name) for name in self.fields])
 
     def layout_for(self, name: str):
         field = self.fields[name]

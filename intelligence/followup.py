@@ -1,19 +1,11 @@
 """Forms for adding to a submission later, with its reference and passphrase."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casework.references import normalise_reference
 from hertsreport import fields as f
-
-
-def _helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class FollowUpForm(forms.Form):
@@ -42,7 +34,7 @@ class FollowUpForm(forms.Form):
                     "autocapitalize": "characters",
                 }
             )
-        self.helper = _helper(
+        self.helper = f.form_helper(
             Field.text("reference", label_size=Size.SMALL, field_width=20),
             Field.text("passphrase", label_size=Size.SMALL, field_width=20),
         )
@@ -68,7 +60,7 @@ class MoreInformationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = f.form_helper(
             "token",
             Field.textarea(
                 "information", label_size=Size.LARGE, label_tag="h1", rows=6

@@ -5,8 +5,7 @@ its own by `services.add_evidence` (the checks live in casework.uploads), so
 one refused file does not stop the others.
 """
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework.uploads import ACCEPT, size_text
+from hertsreport import fields as f
 from reports.forms import StepForm
 
 
@@ -51,9 +51,7 @@ class FilesForm(StepForm):
         # crispy-forms-gds styles Django's own file inputs by their class name;
         # ours is a subclass, so it gets the GOV.UK classes here.
         field.widget.attrs.update({"class": "govuk-file-upload", "accept": ACCEPT})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        self.helper = f.form_helper(
             Field("files", context={"label_size": Size.for_label(Size.MEDIUM)})
         )
 

@@ -1,5 +1,4 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +14,4 @@ class ResumeEmailForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Field.text("email", label_size=Size.SMALL))
+        self.helper = f.form_helper(Field.text("email", label_size=Size.SMALL))

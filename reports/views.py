@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.uploads import UploadRejected, upload_handlers
+from hertsreport.journey_views import item_rows, post_collection
 from reports import journey, services
 from reports.forms import DeclarationForm, EmergencyForm
 from reports.kinds import ELSEWHERE_SLUGS
@@ -35,7 +36,9 @@ def _page(request, template: str, context: dict, *, status: int = 200):
     context.setdefault("exit_this_page", True)
     form = context.get("form")
     context.setdefault("error_title", bool(form is not None and form.errors))
-    return render(request, f"reports/{template}", context, status=status)
+    if not template.startswith("journeys/"):
+        template = f"reports/{template}"
+    return render(request, template, context, status=status)
 
 
 def _where_next(draft: ReportDraft, after: str | None, *, changing: bool) -> str:
@@ -69,7 +72,9 @@ def emergency(request: HttpRequest) -> HttpResponse:
             request.session[SESSION_DRAFT] = str(draft.pk)
         return redirect(_where_next(draft, None, changing=True))
     return _page(
-        request, "question.html", {"form": form, "back_url": reverse("reports:start")}
+        request,
+        "journeys/question.html",
+        {"form": form, "back_url": reverse("reports:start")},
     )
 
 
@@ -139,10 +144,10 @@ def _step(request: HttpRequest, slug: str) -> HttpResponse:
         form = page.form(initial=page.form.initial_from(answers.get(slug)))
     return _page(
         request,
-        "question.html",
+        "journeys/question.html",
         {
             "form": form,
-            "step": page,
+            "save_later": True,
             "changing": changing,
             "back_url": _back_url(draft, slug, changing),
         },
@@ -160,60 +165,38 @@ def _collection_step(
     request, draft: ReportDraft, page: journey.Step, *, changing: bool
 ):
     items = (draft.answers.get(page.slug) or {}).get("items", [])
-    action = request.POST.get("action", "continue")
     form = page.form()
     if request.method == "POST":
         now = timezone.now()
-        if action.startswith("remove-"):
-            index = action.removeprefix("remove-")
-            if index.isdigit():
-                services.remove_item(
-                    draft_id=draft.pk, slug=page.slug, index=int(index), now=now
-                )
+        outcome = post_collection(
+            request,
+            page=page,
+            items=items,
+            max_items=services.MAX_COLLECTION_ITEMS,
+            add=lambda item: services.add_item(
+                draft_id=draft.pk, slug=page.slug, item=item, now=now
+            ),
+            remove=lambda index: services.remove_item(
+                draft_id=draft.pk, slug=page.slug, index=index, now=now
+            ),
+        )
+        if outcome.then == "again":
             return redirect(request.get_full_path())
-        form = page.form(request.POST)
-        filled = any(request.POST.get(name, "").strip() for name in form.fields)
-        if filled and form.is_valid():
-            if len(items) >= services.MAX_COLLECTION_ITEMS:
-                form.add_error(
-                    None,
-                    _(
-                        "You can add up to %(count)s. Tell us about any others in "
-                        "what happened."
-                    )
-                    % {"count": services.MAX_COLLECTION_ITEMS},
-                )
-            else:
-                draft = services.add_item(
-                    draft_id=draft.pk, slug=page.slug, item=form.to_answer(), now=now
-                )
-                if action == "add":
-                    return redirect(request.get_full_path())
-                if action == "save":
-                    return _save_for_later(request, draft)
-                return redirect(_where_next(draft, page.slug, changing=changing))
-        elif not filled:
-            if items:
-                if action == "save":
-                    return _save_for_later(request, draft)
-                return redirect(_where_next(draft, page.slug, changing=changing))
-            form = page.form(request.POST)
-            form.is_valid()
-            form.errors.clear()
-            form.add_error(
-                next(iter(form.fields)),
-                _("Add at least one %(noun)s, or go back and change your answer")
-                % {"noun": page.form.item_noun},
-            )
-    rows = [page.form.describe(item) for item in items]
+        if outcome.then in {"next", "save"}:
+            draft.refresh_from_db()
+            if outcome.then == "save":
+                return _save_for_later(request, draft)
+            return redirect(_where_next(draft, page.slug, changing=changing))
+        form = outcome.form
     return _page(
         request,
-        "collection.html",
+        "journeys/collection.html",
         {
             "form": form,
             "step": page,
-            "items": rows,
+            "items": item_rows(page, items),
             "changing": changing,
+            "save_later": True,
             "back_url": _back_url(draft, page.slug, changing),
         },
     )

@@ -1,17 +1,9 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hertsreport import fields as f
 from webchat.models import Conversation
-
-
-def _helper(*fields) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.layout = Layout(*fields)
-    return helper
 
 
 class StartChatForm(forms.Form):
@@ -32,7 +24,7 @@ class StartChatForm(forms.Form):
         self.fields["name"].widget.attrs.update(
             {"autocomplete": "given-name", "spellcheck": "false"}
         )
-        self.helper = _helper(
+        self.helper = f.form_helper(
             Field.radios("topic", legend_size=Size.MEDIUM),
             Field.text("name", field_width=20),
         )
@@ -60,7 +52,7 @@ class ChatFeedbackForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = f.form_helper(
             Field.radios("satisfaction", legend_size=Size.MEDIUM),
             Field.textarea("comment", rows=4),
         )
@@ -75,4 +67,4 @@ class TranscriptEmailForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.text("email", label_size=Size.SMALL))
+        self.helper = f.form_helper(Field.text("email", label_size=Size.SMALL))
