@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guidance.journeys import JOURNEYS
 from guidance.models import JourneyFeedback, PageFeedback
-from reports import fields as f
+from hertsreport import fields as f
 
 NO_PERSONAL_DETAILS = _(
     "Do not include personal information, such as your name, email address, "
