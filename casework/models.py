@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Evidence files have their own module; importing it here registers the model.
 from casework.attachments import Attachment  # noqa: F401
+from casework.audit import AuditEntry  # noqa: F401
 from casework.thrive import ThriveAssessment  # noqa: F401
 
 
@@ -219,10 +220,58 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["status", "priority", "received_at"]),
+            # The work queues (casework/admin/): each in the triage order,
+            # most urgent then oldest, over the cases it can hold. Text
+            # search indexes are PostgreSQL's own (migration 0007).
+            models.Index(
+                fields=["priority", "received_at", "id"], name="case_queue_all"
+            ),
+            models.Index(
+                fields=["priority", "received_at", "id"],
+                condition=~models.Q(status="closed"),
+                name="case_queue_open",
+            ),
+            models.Index(
+                fields=["priority", "received_at", "id"],
+                condition=~models.Q(status="closed")
+                & models.Q(first_reviewed_at__isnull=True),
+                name="case_queue_unreviewed",
+            ),
+            models.Index(
+                fields=["team", "priority", "received_at", "id"],
+                condition=~models.Q(status="closed"),
+                name="case_queue_team_open",
+            ),
+            models.Index(
+                fields=["district", "priority", "received_at", "id"],
+                condition=~models.Q(status="closed"),
+                name="case_queue_district_open",
+            ),
+            models.Index(
+                fields=["priority", "received_at", "id"],
+                condition=models.Q(needs_attention=True),
+                name="case_queue_attention",
+            ),
+        ]
+        permissions = [
+            ("view_all_cases", _("Can see every crime report and chat case")),
+            ("view_intelligence", _("Can see intelligence cases")),
+            ("assign_case", _("Can assign cases to other staff and teams")),
+            ("export_case", _("Can export lists of cases")),
+            ("download_evidence", _("Can download evidence files")),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def is_restricted(self) -> bool:
+        """Staff must say why before opening it (DPA 2018, section 62)."""
+        return (
+            self.is_sensitive
+            or self.channel == self.Channel.INTELLIGENCE
+            or self.kind == "hate"
+        )
 
 
 class CaseEvent(models.Model):

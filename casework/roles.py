@@ -74,6 +74,39 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# --- Triage (issue 5) --------------------------------------------------------
+# Which cases each role sees is decided in casework/admin/access.py from these:
+# view_all_cases (every report and chat), view_intelligence (intelligence,
+# which no other role sees); an investigator without either sees their own
+# team's cases. view_auditentry shows a record's audit trail.
+_WORK_ON_CASES = [
+    "casework.view_case",
+    "casework.change_case",
+    "casework.download_evidence",
+]
+_TRIAGE = {
+    CONTROL_ROOM_AGENT: [*_WORK_ON_CASES, "casework.view_all_cases"],
+    CONTROL_ROOM_SUPERVISOR: [
+        *_WORK_ON_CASES,
+        "casework.view_all_cases",
+        "casework.assign_case",
+        "casework.export_case",
+        "casework.view_auditentry",
+        "casework.view_staffmember",
+    ],
+    INTELLIGENCE_OFFICER: [
+        *_WORK_ON_CASES,
+        "casework.view_intelligence",
+        "casework.assign_case",
+        "casework.export_case",
+        "casework.view_auditentry",
+    ],
+    INVESTIGATOR: [*_WORK_ON_CASES],
+}
+for _role, _permissions in _TRIAGE.items():
+    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_permissions]
+
+
 class UnknownPermission(LookupError):
     pass
 

@@ -6,6 +6,7 @@ Production (DEBUG off) refuses to start without what it needs.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -342,3 +343,55 @@ INSTALLED_APPS += ["django.contrib.postgres", "simple_history"]
 # The thank-you after "Is this page useful?" is a one-off message, kept in a
 # cookie until the next page shows it (listed on the cookies page).
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
+# --- Staff side: triage admin, audit, staff security (casework/: issue 5) ----
+# The admin is casework's StaffAdminSite (two-factor for every staff login);
+# django_otp's TOTP devices are the second factor; django-axes locks an
+# account after repeated failed logins. casework.admin_security holds the
+# idle timeout for staff sessions.
+INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    "casework.admin_apps.StaffAdminConfig"
+)
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "axes"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += [
+    "casework.admin_security.StaffIdleTimeoutMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one account lock it for 30 minutes, wherever they
+# come from (so guessing from many addresses does not help). Only the admin
+# login is counted: the public never sign in. Axes keeps the address of each
+# failed staff login (hertsreport.ratelimit.client_address, as nginx passes
+# it) and no record of successful ones.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes suggests also locking by address; a control room shares one address,
+# so a few typos there would lock every member of staff out at once.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ONLY_ADMIN_SITE = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "hertsreport.ratelimit.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# TOTP codes are 6 digits, 30 s apart; one step either side for clock drift.
+OTP_TOTP_ISSUER = "Hertfordshire Police staff"
+OTP_TOTP_TOLERANCE = 1
+# A staff session ends after this long without a request (casework/
+# admin_security.py); the public's sessions are not affected.
+STAFF_IDLE_TIMEOUT = timedelta(
+    minutes=int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
+)
+# How long a reason given to open a restricted record (intelligence, hate
+# crime, sensitive) holds for that record before it is asked for again.
+AUDIT_REASON_VALID_FOR = timedelta(minutes=30)
+# Most rows one CSV export may hold: a bigger export is personal data in bulk.
+CASE_EXPORT_MAX_ROWS = 10_000

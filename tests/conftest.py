@@ -48,3 +48,30 @@ def staff_user(django_user_model):
     return django_user_model.objects.create_user(
         username="staff", password="a-long-test-password", is_staff=True
     )
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """Admin asks staff for a password and an authenticator code (casework/
+    admin_site.py). `force_login` skips the password, so here it skips the
+    code too: the session is marked verified, as the sign-in page would.
+    Tests of the sign-in itself use the real form (tests/casework/
+    test_security.py)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.is_staff:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="test")
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -8,3 +8,7 @@ def evidence_root(settings, tmp_path):
     settings.CLAMD_SOCKET = ""
     settings.CLAMD_HOST = ""
     return settings.EVIDENCE_ROOT
+
+
+# Signed-in staff in each role, for the admin, audit and security tests.
+from tests.casework.staff import staff  # noqa: E402, F401

@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework import roles
 
@@ -42,17 +44,25 @@ def test_only_supervisors_may_post_staff_notices(django_user_model):
         assert can_post == (role == roles.CONTROL_ROOM_SUPERVISOR), role
 
 
-def test_seed_demo_prints_each_demo_account_with_a_working_password(
+def test_seed_demo_prints_each_demo_account_with_a_working_password_and_code(
     settings, django_user_model, capsys
 ):
+    """Each account: a line "username password key role", then its otpauth URI."""
     settings.DEBUG = True
     call_command("seed_demo")
-    lines = [line.split() for line in capsys.readouterr().out.splitlines()[1:]]
-    assert len(lines) == 5
-    for username, password, *_role in lines:
+    lines = capsys.readouterr().out.splitlines()[1:]
+    accounts = [line.split() for line in lines if not line.strip().startswith("otp")]
+    uris = [line.strip() for line in lines if line.strip().startswith("otpauth://")]
+    assert len(accounts) == 5
+    assert len(uris) == 5
+    for (username, password, key, *_role), uri in zip(accounts, uris, strict=True):
         user = django_user_model.objects.get(username=username)
         assert user.is_staff
         assert user.check_password(password)
+        device = TOTPDevice.objects.get(user=user)
+        assert device.confirmed
+        assert f"secret={key}" in uri
+        assert device.verify_token(str(totp(device.bin_key)).zfill(6))
 
 
 def test_seed_demo_refuses_on_a_production_site(settings):

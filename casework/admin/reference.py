@@ -1,12 +1,13 @@
+"""Reference data in admin: districts, teams, who is in which team, notices,
+and the outbox of emails to the public."""
+
 from django.contrib import admin
 
 from casework.models import (
-    Attachment,
-    Case,
-    CaseEvent,
     District,
     OutboundEmail,
     PostcodeArea,
+    StaffMember,
     StaffNotice,
     Team,
 )
@@ -33,6 +34,17 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+@admin.register(StaffMember)
+class StaffMemberAdmin(admin.ModelAdmin):
+    """Which team each member of staff works in: their "my team" queue."""
+
+    list_display = ["user", "team"]
+    list_filter = ["team"]
+    list_select_related = ["user", "team"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["team"]
+
+
 @admin.register(StaffNotice)
 class StaffNoticeAdmin(admin.ModelAdmin):
     list_display = ["text", "level", "created_at", "broadcast_at"]
@@ -46,67 +58,6 @@ class StaffNoticeAdmin(admin.ModelAdmin):
         # A new notice goes through the service so that it is broadcast.
         notice = post_staff_notice(text=obj.text, level=obj.level, link=obj.link)
         obj.pk = notice.pk
-
-
-class CaseEventInline(admin.TabularInline):
-    model = CaseEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "kind", "text", "is_public", "author"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class AttachmentInline(admin.TabularInline):
-    """What the public sent with the case. No link to the file: evidence is
-    opened only through an audited, permission-checked download (to come)."""
-
-    model = Attachment
-    extra = 0
-    can_delete = False
-    fields = [
-        "original_name",
-        "content_type",
-        "size",
-        "scan_status",
-        "created_at",
-        "sha256",
-    ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    """A first view of the queue; issue 5 makes this the triage tool."""
-
-    list_display = [
-        "reference",
-        "received_at",
-        "kind_label",
-        "district",
-        "priority",
-        "status",
-        "review_due_at",
-        "assigned_to",
-    ]
-    list_filter = ["status", "priority", "channel", "district"]
-    search_fields = ["reference", "contact_email", "postcode"]
-    list_select_related = ["district", "assigned_to"]
-    readonly_fields = [
-        "reference",
-        "channel",
-        "kind",
-        "kind_label",
-        "received_at",
-        "review_due_at",
-        "priority_reasons",
-    ]
-    inlines = [CaseEventInline, AttachmentInline]
 
 
 @admin.register(OutboundEmail)

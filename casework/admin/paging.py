@@ -1,0 +1,57 @@
+"""Pages of a long case list without counting every row each time.
+
+Django's paginator runs COUNT(*) over the whole filtered list for every
+page, which on a million cases costs more than the page itself. Here the
+count stops at EXACT_UP_TO: below that it is exact; above it, on PostgreSQL,
+the planner's estimate stands in and the list says "about". Pages past the
+estimate still open (they are just not linked).
+"""
+
+import json
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+EXACT_UP_TO = 10_000
+
+
+class EstimatedCountPaginator(Paginator):
+    is_estimate = False
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if connections[queryset.db].vendor != "postgresql":
+            return queryset.count()
+        capped = queryset.order_by().values("pk")[: EXACT_UP_TO + 1].count()
+        if capped <= EXACT_UP_TO:
+            return capped
+        self.is_estimate = True
+        return max(_planner_estimate(queryset), capped)
+
+    def validate_number(self, number):
+        self.count  # noqa: B018 (decides whether the count is an estimate)
+        if not self.is_estimate:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if not self.is_estimate:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(
+            self.object_list[bottom : bottom + self.per_page], number, self
+        )
+
+
+def _planner_estimate(queryset) -> int:
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
