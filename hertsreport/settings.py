@@ -178,6 +178,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intelligence.tasks.delete_expired_drafts",
         "schedule": 3600.0,
     },
+    # Warns a quiet person in a web chat, then closes the chat (webchat/timeouts.py).
+    "close-idle-chats": {
+        "task": "webchat.tasks.close_idle_chats",
+        "schedule": 60.0,
+    },
 }
 
 # --- Auth -----------------------------------------------------------------

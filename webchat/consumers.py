@@ -1,4 +1,5 @@
-"""Websocket ends of a chat: the member of the public, and the agent console.
+"""Websocket ends of a chat: the member of the public here, and what both
+ends share; the agent console's end is in agent_consumer.py.
 
 Consumers only translate: they check who is asking, call a service, and pass
 events on. Every message goes through services.post_message, which stores it
@@ -11,10 +12,13 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 
-from webchat import services
+from webchat import selectors, services, timeouts
 from webchat.models import Conversation, Message
 
 CLOSE_FORBIDDEN = 4403
+# How often the person's heartbeat and typing are written down at most: the
+# idle sweep works in minutes, so once a minute is plenty.
+CITIZEN_NOTE_SECONDS = 60
 
 
 class FloodLimit:
@@ -68,6 +72,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         kind = content.get("type")
         if kind == "ping":
             await self.send_json({"type": "pong"})
+            await self.on_heartbeat()
             return
         if kind in {"message", "note", "typing"} and not self.flood.allow():
             await self.send_json({"type": "error", "code": "too_fast"})
@@ -79,9 +84,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         try:
             await handler(content)
         except services.ChatError as error:
-            await self.send_json({"type": "error", "code": error.code})
+            await self.send_error(error.code, content)
         except (TypeError, ValueError, Conversation.DoesNotExist):
-            await self.send_json({"type": "error", "code": "bad_request"})
+            await self.send_error("bad_request", content)
+
+    async def send_error(self, code: str, content: dict) -> None:
+        error = {"type": "error", "code": code}
+        # The console holds several chats: say which one the error is about.
+        if isinstance(content.get("conversation"), int | str):
+            error["conversation"] = content["conversation"]
+        await self.send_json(error)
+
+    async def on_heartbeat(self) -> None:
+        """A ping came: the page is open."""
 
     async def send_history(self, conversation_id: int, after) -> None:
         messages = await database_sync_to_async(services.messages_after)(
@@ -118,6 +133,8 @@ class CitizenConsumer(ChatConsumer):
         return self.conversation is not None
 
     async def after_accept(self) -> None:
+        self.noted = {"seen": 0.0, "typing": 0.0}
+        await self.note("seen", timeouts.note_citizen_seen)
         await self.join(services.public_group(self.conversation.pk))
         await self.join(services.QUEUE_GROUP)
         await self.send_json(
@@ -129,6 +146,24 @@ class CitizenConsumer(ChatConsumer):
         )
         await self.send_queue_position()
 
+    async def note(self, what: str, service, *, force: bool = False) -> None:
+        """Write down that the person is there, at most once a minute each."""
+        if not force and time.monotonic() - self.noted[what] < CITIZEN_NOTE_SECONDS:
+            return
+        self.noted[what] = time.monotonic()
+        await database_sync_to_async(service)(
+            conversation_id=self.conversation.pk, now=timezone.now()
+        )
+
+    async def on_heartbeat(self) -> None:
+        await self.note("seen", timeouts.note_citizen_seen)
+
+    async def disconnect(self, code: int) -> None:
+        await super().disconnect(code)
+        if getattr(self, "noted", None) is not None:
+            # Gone from here: the queue sweep counts from now.
+            await self.note("seen", timeouts.note_citizen_seen, force=True)
+
     async def send_queue_position(self) -> None:
         conversation = await database_sync_to_async(Conversation.objects.get)(
             pk=self.conversation.pk
@@ -137,10 +172,10 @@ class CitizenConsumer(ChatConsumer):
             await self.leave(services.QUEUE_GROUP)
             return
         now = timezone.now()
-        position = await database_sync_to_async(services.queue_position)(
+        position = await database_sync_to_async(selectors.queue_position)(
             conversation=conversation
         )
-        wait = await database_sync_to_async(services.estimated_wait_minutes)(
+        wait = await database_sync_to_async(selectors.estimated_wait_minutes)(
             position=position, now=now
         )
         await self.send_json(
@@ -160,9 +195,19 @@ class CitizenConsumer(ChatConsumer):
         )
 
     async def on_sync(self, content: dict) -> None:
-        await self.send_history(self.conversation.pk, content.get("after"))
+        # Notes are numbered with the rest but never sent here: say which
+        # numbers they took (before the messages), or the page would see a
+        # gap after every note and ask again for ever.
+        after = int(content.get("after") or 0)
+        hidden = await database_sync_to_async(selectors.note_seqs_after)(
+            conversation_id=self.conversation.pk, after_seq=after
+        )
+        if hidden:
+            await self.send_json({"type": "skip", "seqs": hidden})
+        await self.send_history(self.conversation.pk, after)
 
     async def on_typing(self, content: dict) -> None:
+        await self.note("typing", timeouts.note_citizen_typing)
         await self.channel_layer.group_send(
             services.public_group(self.conversation.pk),
             {
@@ -193,165 +238,3 @@ class CitizenConsumer(ChatConsumer):
         else:
             await self.join(services.QUEUE_GROUP)
             await self.send_queue_position()
-
-
-class AgentConsumer(ChatConsumer):
-    """A control-room agent's console: the queue and every chat they hold."""
-
-    sender = Message.Sender.AGENT
-
-    async def authorise(self) -> bool:
-        self.agent = self.scope.get("user")
-        if not (self.agent and self.agent.is_authenticated):
-            return False
-        try:
-            await database_sync_to_async(services.check_can_answer)(self.agent)
-        except services.ChatError:
-            return False
-        return True
-
-    async def after_accept(self) -> None:
-        await self.join(services.AGENTS_GROUP)
-        await self.join(services.agent_group(self.agent.pk))
-        for conversation_id in await self.my_conversations():
-            await self.follow(conversation_id)
-        await self.send_queue()
-
-    @database_sync_to_async
-    def my_conversations(self) -> list[int]:
-        return list(
-            Conversation.objects.filter(
-                agent=self.agent, status=Conversation.Status.ACTIVE
-            ).values_list("pk", flat=True)
-        )
-
-    async def follow(self, conversation_id: int) -> None:
-        await self.join(services.public_group(conversation_id))
-        await self.join(services.staff_group(conversation_id))
-        summary = await database_sync_to_async(self.conversation_summary)(
-            conversation_id
-        )
-        await self.send_json({"type": "conversation", "conversation": summary})
-
-    def conversation_summary(self, conversation_id: int) -> dict:
-        conversation = Conversation.objects.get(pk=conversation_id)
-        return {
-            "id": conversation.pk,
-            "topic": conversation.get_topic_display(),
-            "name": conversation.display_name,
-            "status": conversation.status,
-            "last_seq": conversation.last_seq,
-        }
-
-    async def send_queue(self) -> None:
-        now = timezone.now()
-        queue = await database_sync_to_async(services.queue_snapshot)(now=now)
-        stats = await database_sync_to_async(services.dashboard)(now=now)
-        await self.send_json({"type": "queue", "waiting": queue, "stats": stats})
-
-    async def owned(self, content: dict) -> int:
-        conversation_id = int(content.get("conversation"))
-        await database_sync_to_async(services.check_agent_owns)(
-            agent=self.agent, conversation_id=conversation_id
-        )
-        return conversation_id
-
-    async def on_accept(self, content: dict) -> None:
-        conversation = await database_sync_to_async(services.accept_next_chat)(
-            agent=self.agent, now=timezone.now()
-        )
-        if conversation is None:
-            await self.send_json({"type": "error", "code": "queue_empty"})
-            return
-        await self.follow(conversation.pk)
-
-    async def on_message(self, content: dict, *, sender: str = Message.Sender.AGENT):
-        conversation_id = await self.owned(content)
-        message = await database_sync_to_async(services.post_message)(
-            conversation_id=conversation_id,
-            sender=sender,
-            body=str(content.get("body", "")),
-            client_id=str(content.get("client_id", "")),
-            author=self.agent,
-            now=timezone.now(),
-        )
-        await self.send_json(
-            {
-                "type": "ack",
-                "conversation": conversation_id,
-                "client_id": message.client_id,
-                "seq": message.seq,
-            }
-        )
-
-    async def on_note(self, content: dict) -> None:
-        await self.on_message(content, sender=Message.Sender.NOTE)
-
-    async def on_sync(self, content: dict) -> None:
-        conversation_id = await self.owned(content)
-        await self.send_history(conversation_id, content.get("after"))
-
-    async def on_typing(self, content: dict) -> None:
-        conversation_id = await self.owned(content)
-        await self.channel_layer.group_send(
-            services.public_group(conversation_id),
-            {
-                "type": "chat.typing",
-                "from": self.sender,
-                "conversation": conversation_id,
-            },
-        )
-
-    async def on_end(self, content: dict) -> None:
-        conversation_id = await self.owned(content)
-        await database_sync_to_async(services.end_conversation)(
-            conversation_id=conversation_id, by="agent", now=timezone.now()
-        )
-
-    async def on_transfer(self, content: dict) -> None:
-        conversation_id = await self.owned(content)
-        to = content.get("to")
-        target = None
-        if to not in (None, "", "queue"):
-            target = await database_sync_to_async(self.agent_by_id)(int(to))
-        await database_sync_to_async(services.transfer)(
-            conversation_id=conversation_id,
-            by=self.agent,
-            to=target,
-            now=timezone.now(),
-        )
-        await self.leave(services.public_group(conversation_id))
-        await self.leave(services.staff_group(conversation_id))
-
-    def agent_by_id(self, agent_id: int):
-        from django.contrib.auth import get_user_model
-
-        agent = get_user_model().objects.filter(pk=agent_id, is_active=True).first()
-        if agent is None:
-            raise services.ChatError("no_such_agent")
-        return agent
-
-    async def on_presence(self, content: dict) -> None:
-        capacity = content.get("capacity")
-        await database_sync_to_async(services.set_presence)(
-            agent=self.agent,
-            status=str(content.get("status", "")),
-            capacity=int(capacity) if capacity not in (None, "") else None,
-        )
-        await self.send_json({"type": "presence", "status": content.get("status")})
-
-    async def queue_changed(self, event: dict) -> None:
-        await self.send_queue()
-
-    async def chat_status(self, event: dict) -> None:
-        await self.send_json(
-            {
-                "type": "status",
-                "conversation": event.get("conversation"),
-                "status": event["status"],
-                "ended_by": event.get("ended_by", ""),
-            }
-        )
-
-    async def chat_assigned(self, event: dict) -> None:
-        await self.follow(event["conversation"])

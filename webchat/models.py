@@ -103,7 +103,18 @@ class Conversation(models.Model):
     accepted_at = models.DateTimeField(_("answered"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     ended_by = models.CharField(_("ended by"), max_length=20, blank=True)
+    # When the person last wrote or typed: a chat waiting on their reply is
+    # closed when this gets old (webchat/timeouts.py).
     last_citizen_activity = models.DateTimeField(null=True, blank=True)
+    # When the person's page last showed it was open (connect, heartbeat,
+    # disconnect), apart from anything they said: a queued chat whose page is
+    # long gone is nobody waiting.
+    citizen_seen_at = models.DateTimeField(null=True, blank=True)
+    # The "are you still there?" warning, given once per silence.
+    idle_warned_at = models.DateTimeField(null=True, blank=True)
+    dispatch_flagged_at = models.DateTimeField(
+        _("flagged for 999 dispatch"), null=True, blank=True
+    )
     case = models.ForeignKey(
         "casework.Case",
         on_delete=models.SET_NULL,

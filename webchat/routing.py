@@ -1,6 +1,7 @@
 from django.urls import path
 
-from webchat.consumers import AgentConsumer, CitizenConsumer
+from webchat.agent_consumer import AgentConsumer
+from webchat.consumers import CitizenConsumer
 
 websocket_urlpatterns = [
     path("ws/chat/", CitizenConsumer.as_asgi()),

@@ -8,28 +8,22 @@ last number it has (`messages_after`).
 
 import hashlib
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from django.db.models import Avg, F
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from webchat.models import (
-    AgentPresence,
-    Conversation,
-    DangerPhrase,
-    Message,
-    OpeningHours,
-)
+from casework.models import StaffNotice
+from casework.services import post_staff_notice
+from webchat import selectors
+from webchat.models import AgentPresence, Conversation, DangerPhrase, Message
 
 AGENTS_GROUP = "chat-agents"
 QUEUE_GROUP = "chat-queue"
 MAX_MESSAGE_LENGTH = 1000
-DEFAULT_HANDLE_MINUTES = 8
 
 
 class ChatError(Exception):
@@ -63,45 +57,7 @@ def _send_after_commit(group: str, event: dict) -> None:
     )
 
 
-# --- Availability and the queue --------------------------------------------
-
-
-@dataclass(frozen=True)
-class Availability:
-    within_hours: bool
-    agents_available: int
-
-    @property
-    def is_open(self) -> bool:
-        return self.within_hours and self.agents_available > 0
-
-
-def chat_availability(*, now: datetime) -> Availability:
-    local = timezone.localtime(now)
-    hours = OpeningHours.objects.filter(day=local.weekday()).first()
-    within = bool(hours and hours.opens <= local.time() < hours.closes)
-    available = AgentPresence.objects.filter(
-        status=AgentPresence.Status.AVAILABLE
-    ).count()
-    return Availability(within_hours=within, agents_available=available)
-
-
-def queue_position(*, conversation: Conversation) -> int:
-    return Conversation.objects.filter(
-        status=Conversation.Status.WAITING, created_at__lte=conversation.created_at
-    ).count()
-
-
-def estimated_wait_minutes(*, position: int, now: datetime) -> int:
-    """From recent handle times and how many agents are answering."""
-    recent = Conversation.objects.filter(
-        ended_at__gte=now - timedelta(hours=24), accepted_at__isnull=False
-    ).aggregate(handle=Avg(F("ended_at") - F("accepted_at")))["handle"]
-    minutes = recent.total_seconds() / 60 if recent else DEFAULT_HANDLE_MINUTES
-    agents = max(
-        AgentPresence.objects.filter(status=AgentPresence.Status.AVAILABLE).count(), 1
-    )
-    return max(1, round(position * minutes / agents))
+# --- The queue ----------------------------------------------------------------
 
 
 def _queue_changed() -> None:
@@ -124,6 +80,7 @@ def start_conversation(
         display_name=display_name,
         created_at=now,
         last_citizen_activity=now,
+        citizen_seen_at=now,
     )
     post_message(
         conversation_id=conversation.pk,
@@ -233,11 +190,6 @@ def messages_after(
 # --- Agents -----------------------------------------------------------------
 
 
-def _agent_name(agent) -> str:
-    presence = AgentPresence.objects.filter(agent=agent).first()
-    return (presence and presence.call_sign) or agent.first_name or _("An agent")
-
-
 def check_can_answer(agent) -> AgentPresence:
     if not (
         agent.is_active and agent.is_staff and agent.has_perm("webchat.answer_chats")
@@ -288,7 +240,7 @@ def accept_next_chat(*, agent, now: datetime) -> Conversation | None:
     post_message(
         conversation_id=conversation.pk,
         sender=Message.Sender.SYSTEM,
-        body=_("%(name)s has joined the chat.") % {"name": _agent_name(agent)},
+        body=_("%(name)s has joined the chat.") % {"name": selectors.agent_name(agent)},
         now=now,
     )
     _send_after_commit(
@@ -313,13 +265,30 @@ def check_agent_owns(*, agent, conversation_id: int) -> Conversation:
 
 @transaction.atomic
 def transfer(*, conversation_id: int, by, to=None, now: datetime) -> Conversation:
-    """Hand a chat to another agent, or back to the queue when `to` is None."""
+    """Hand a chat to another agent, or back to the queue when `to` is None.
+
+    Only a chat in progress, and only to an agent who is available and has
+    room for one more: a chat must not land on an empty desk.
+    """
     check_agent_owns(agent=by, conversation_id=conversation_id)
     conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.status != Conversation.Status.ACTIVE:
+        raise ChatError("not_active")
     if to is not None:
-        check_can_answer(to)
+        presence = check_can_answer(to)
+        holding = Conversation.objects.filter(
+            agent=to, status=Conversation.Status.ACTIVE
+        ).count()
+        if (
+            to.pk == by.pk
+            or presence.status != AgentPresence.Status.AVAILABLE
+            or holding >= presence.capacity
+        ):
+            raise ChatError("agent_unavailable")
         conversation.agent = to
-        body = _("You are being passed to %(name)s.") % {"name": _agent_name(to)}
+        body = _("You are being passed to %(name)s.") % {
+            "name": selectors.agent_name(to)
+        }
     else:
         conversation.agent = None
         conversation.status = Conversation.Status.WAITING
@@ -382,41 +351,40 @@ def end_conversation(*, conversation_id: int, by: str, now: datetime) -> Convers
     return conversation
 
 
-def queue_snapshot(*, now: datetime) -> list[dict]:
-    waiting = Conversation.objects.filter(status=Conversation.Status.WAITING).order_by(
-        "created_at", "pk"
-    )[:50]
-    return [
-        {
-            "id": conversation.pk,
-            "topic": conversation.get_topic_display(),
-            "name": conversation.display_name,
-            "waiting_seconds": int((now - conversation.created_at).total_seconds()),
-        }
-        for conversation in waiting
-    ]
+@transaction.atomic
+def flag_for_dispatch(*, conversation_id: int, agent, now: datetime) -> Conversation:
+    """Tell supervisors a chat may need 999 dispatch: an urgent staff notice,
+    and an internal note in the chat (while it is still open).
 
-
-def dashboard(*, now: datetime) -> dict:
-    """What a supervisor watches: the queue, the longest wait, who is free."""
-    waiting = Conversation.objects.filter(status=Conversation.Status.WAITING)
-    oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
-    return {
-        "waiting": waiting.count(),
-        "longest_wait_seconds": int((now - oldest).total_seconds()) if oldest else 0,
-        "agents_available": AgentPresence.objects.filter(
-            status=AgentPresence.Status.AVAILABLE
-        ).count(),
-        "in_progress": Conversation.objects.filter(
-            status=Conversation.Status.ACTIVE
-        ).count(),
-    }
-
-
-def opening_hours() -> list:
-    from webchat.models import OpeningHours
-
-    return list(OpeningHours.objects.all())
+    Locks the conversation; a second press changes nothing.
+    """
+    check_agent_owns(agent=agent, conversation_id=conversation_id)
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    if conversation.dispatch_flagged_at is not None:
+        return conversation
+    conversation.dispatch_flagged_at = now
+    conversation.save(update_fields=["dispatch_flagged_at"])
+    name = agent.get_full_name() or agent.get_username()
+    if conversation.status != Conversation.Status.ENDED:
+        post_message(
+            conversation_id=conversation.pk,
+            sender=Message.Sender.NOTE,
+            author=agent,
+            body=_("Flagged for 999 dispatch by %(name)s: possible risk to life.")
+            % {"name": name},
+            now=now,
+        )
+    post_staff_notice(
+        text=_("Web chat %(id)s flagged for 999 dispatch by %(name)s")
+        % {"id": conversation.pk, "name": name},
+        level=StaffNotice.Level.URGENT,
+        link=reverse("admin:webchat_conversation_change", args=[conversation.pk]),
+    )
+    _send_after_commit(
+        staff_group(conversation.pk),
+        {"type": "chat.flagged", "conversation": conversation.pk},
+    )
+    return conversation
 
 
 @transaction.atomic

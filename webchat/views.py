@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.cases import queue_email
-from webchat import services, transcripts
+from webchat import selectors, services, transcripts
 from webchat.forms import ChatFeedbackForm, StartChatForm, TranscriptEmailForm
 from webchat.models import Conversation
 
@@ -52,7 +52,7 @@ def start(request: HttpRequest) -> HttpResponse:
     current = _conversation(request)
     if current is not None and current.status != Conversation.Status.ENDED:
         return redirect("webchat:conversation")
-    availability = services.chat_availability(now=timezone.now())
+    availability = selectors.chat_availability(now=timezone.now())
     form = _bound(StartChatForm, request)
     if request.method == "POST" and availability.is_open and form.is_valid():
         conversation, token = services.start_conversation(
@@ -69,7 +69,7 @@ def start(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "availability": availability,
-            "opening_hours": services.opening_hours(),
+            "opening_hours": selectors.opening_hours(),
             "error_title": bool(form.errors),
             "exit_this_page": True,
         },

@@ -1,6 +1,7 @@
 from datetime import time
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Permission
 
 from webchat.models import AgentPresence, OpeningHours
@@ -43,3 +44,17 @@ def citizen(client, agent):
     response = client.post("/chat/", {"topic": "advice", "name": "Jo"})
     assert response["Location"] == "/chat/conversation/"
     return client
+
+
+def sign_in(client, user) -> None:
+    """Sign a staff member in to admin, with the second factor if admin asks
+    for one (django-otp keeps the verified device in the session)."""
+    client.force_login(user)
+    if apps.is_installed("django_otp"):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()

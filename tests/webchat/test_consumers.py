@@ -2,12 +2,17 @@
 
 import pytest
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
+from django.utils import timezone
 
+from casework.models import StaffNotice
 from hertsreport.asgi import application
+from tests.webchat.conftest import make_agent
+from webchat import services
 from webchat.consumers import CLOSE_FORBIDDEN
-from webchat.models import DangerPhrase, Message
+from webchat.models import CannedReply, Conversation, DangerPhrase, Message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -353,3 +358,169 @@ def test_danger_words_are_highlighted_for_the_agent(citizen, agent):
         return message
 
     assert run(scenario)["flagged"] is True
+
+
+# --- The agent console's protocol ------------------------------------------
+
+
+def test_the_console_is_greeted_with_presence_and_canned_replies(agent):
+    CannedReply.objects.create(title="Greeting", body="Hello, how can I help?")
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        console = socket("/ws/agent/", agent_cookie)
+        await console.connect()
+        hello = await receive_until(console, "hello")
+        queue = await receive_until(console, "queue")
+        await console.disconnect()
+        return hello, queue
+
+    hello, queue = run(scenario)
+    assert hello["presence"] == {"status": "available", "capacity": 3}
+    assert hello["canned"][0]["body"] == "Hello, how can I help?"
+    assert hello["conversations"] == []
+    assert [a["name"] for a in queue["agents"]] == ["Alex"]
+
+
+def test_flagging_for_dispatch_over_the_socket(citizen, agent):
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        console = socket("/ws/agent/", agent_cookie)
+        await console.connect()
+        await console.send_json_to({"type": "accept"})
+        conversation = (await receive_until(console, "conversation"))["conversation"]
+        await console.send_json_to({"type": "flag", "conversation": conversation["id"]})
+        note = await next_message(console, sender="note")
+        flagged = await receive_until(console, "flagged")
+        await console.disconnect()
+        return conversation, flagged, note
+
+    conversation, flagged, note = run(scenario)
+    assert conversation["dispatch_flagged"] is False
+    assert flagged["conversation"] == conversation["id"]
+    assert "999 dispatch" in note["body"]
+    assert StaffNotice.objects.get().level == "urgent"
+
+
+def test_a_transfer_moves_the_chat_between_consoles(citizen, agent, django_user_model):
+    kim = make_agent(django_user_model, "kim")
+    alex_cookie, kim_cookie = signed_in(agent), signed_in(kim)
+
+    async def scenario():
+        alex = socket("/ws/agent/", alex_cookie)
+        kims = socket("/ws/agent/", kim_cookie)
+        await alex.connect()
+        await kims.connect()
+        await receive_until(kims, "hello")
+        await alex.send_json_to({"type": "accept"})
+        conversation = (await receive_until(alex, "conversation"))["conversation"]
+        await alex.send_json_to(
+            {"type": "transfer", "conversation": conversation["id"], "to": kim.pk}
+        )
+        released = await receive_until(alex, "released")
+        arrived = await receive_until(kims, "conversation")
+        await alex.send_json_to(
+            {
+                "type": "message",
+                "conversation": conversation["id"],
+                "body": "still mine?",
+                "client_id": "x",
+            }
+        )
+        refused = await receive_until(alex, "error")
+        await alex.disconnect()
+        await kims.disconnect()
+        return conversation, released, arrived, refused
+
+    conversation, released, arrived, refused = run(scenario)
+    assert released["conversation"] == conversation["id"]
+    assert arrived["conversation"]["id"] == conversation["id"]
+    assert refused == {
+        "type": "error",
+        "code": "not_yours",
+        "conversation": conversation["id"],
+    }
+
+
+def test_a_console_that_was_away_learns_its_chat_ended(citizen, agent):
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        console = socket("/ws/agent/", agent_cookie)
+        await console.connect()
+        await console.send_json_to({"type": "accept"})
+        conversation = (await receive_until(console, "conversation"))["conversation"]
+        await console.disconnect()
+        await database_sync_to_async(services.end_conversation)(
+            conversation_id=conversation["id"], by="citizen", now=timezone.now()
+        )
+        console = socket("/ws/agent/", agent_cookie)
+        await console.connect()
+        hello = await receive_until(console, "hello")
+        await console.send_json_to(
+            {
+                "type": "sync",
+                "conversation": conversation["id"],
+                "after": conversation["last_seq"],
+            }
+        )
+        missed = await next_message(console, sender="system")
+        summary = await receive_until(console, "conversation")
+        await console.disconnect()
+        return hello, missed, summary
+
+    hello, missed, summary = run(scenario)
+    assert hello["conversations"] == []
+    assert missed["body"] == "You ended the chat."
+    assert summary["conversation"]["status"] == "ended"
+
+
+def test_the_citizens_page_being_open_is_noted(citizen):
+    chat = Conversation.objects.get()
+    Conversation.objects.update(citizen_seen_at=None)
+
+    async def scenario():
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await person.connect()
+        await receive_until(person, "hello")
+        await person.disconnect()
+
+    run(scenario)
+    chat.refresh_from_db()
+    assert chat.citizen_seen_at is not None
+
+
+def test_a_citizen_catching_up_is_told_which_numbers_were_internal_notes(
+    citizen, agent
+):
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        console = socket("/ws/agent/", agent_cookie)
+        await console.connect()
+        await console.send_json_to({"type": "accept"})
+        conversation = (await receive_until(console, "conversation"))["conversation"]
+        for kind, body in [("note", "known to us"), ("message", "Hello")]:
+            await console.send_json_to(
+                {
+                    "type": kind,
+                    "conversation": conversation["id"],
+                    "body": body,
+                    "client_id": kind,
+                }
+            )
+            await receive_until(console, "ack")
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await person.connect()
+        await receive_until(person, "hello")
+        await person.send_json_to({"type": "sync", "after": conversation["last_seq"]})
+        skip = await receive_until(person, "skip")
+        hello = await next_message(person, sender="agent")
+        await person.disconnect()
+        await console.disconnect()
+        return conversation["last_seq"], skip, hello
+
+    joined_seq, skip, hello = run(scenario)
+    assert skip["seqs"] == [joined_seq + 1]
+    assert hello["seq"] == joined_seq + 2

@@ -5,8 +5,9 @@ from datetime import time, timedelta
 import pytest
 from django.utils import timezone
 
+from casework.models import StaffNotice
 from tests.webchat.conftest import make_agent
-from webchat import services
+from webchat import selectors, services
 from webchat.models import Conversation, DangerPhrase, Message, OpeningHours
 
 pytestmark = pytest.mark.django_db
@@ -26,14 +27,14 @@ def test_chat_is_closed_outside_opening_hours(django_user_model):
     OpeningHours.objects.create(
         day=local.weekday(), opens=time(0, 0), closes=time(0, 0)
     )
-    availability = services.chat_availability(now=now)
+    availability = selectors.chat_availability(now=now)
     assert not availability.within_hours
     assert not availability.is_open
 
 
 def test_chat_is_closed_when_no_agent_is_available(chat_open, django_user_model):
     make_agent(django_user_model, "alex", available=False)
-    availability = services.chat_availability(now=timezone.now())
+    availability = selectors.chat_availability(now=timezone.now())
     assert availability.within_hours
     assert not availability.is_open
 
@@ -41,8 +42,8 @@ def test_chat_is_closed_when_no_agent_is_available(chat_open, django_user_model)
 def test_queue_position_counts_the_people_ahead(agent):
     now = timezone.now()
     first, second = start(now), start(now + timedelta(seconds=1))
-    assert services.queue_position(conversation=first) == 1
-    assert services.queue_position(conversation=second) == 2
+    assert selectors.queue_position(conversation=first) == 1
+    assert selectors.queue_position(conversation=second) == 2
 
 
 def test_wait_estimate_uses_recent_handle_times(agent):
@@ -54,7 +55,7 @@ def test_wait_estimate_uses_recent_handle_times(agent):
         ended_at=now - timedelta(minutes=30),
     )
     # One agent, 20-minute chats: second in the queue waits about 40 minutes.
-    assert services.estimated_wait_minutes(position=2, now=now) == 40
+    assert selectors.estimated_wait_minutes(position=2, now=now) == 40
 
 
 def test_accept_next_takes_the_longest_waiting(agent):
@@ -189,3 +190,92 @@ def test_only_the_agent_holding_a_chat_can_act_on_it(agent, django_user_model):
     services.accept_next_chat(agent=agent, now=timezone.now())
     with pytest.raises(services.ChatError, match="not_yours"):
         services.check_agent_owns(agent=other, conversation_id=conversation.pk)
+
+
+def test_flagging_for_999_dispatch_tells_supervisors_once(
+    agent, django_capture_on_commit_callbacks
+):
+    conversation = start()
+    services.accept_next_chat(agent=agent, now=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            services.flag_for_dispatch(
+                conversation_id=conversation.pk, agent=agent, now=timezone.now()
+            )
+    notice = StaffNotice.objects.get()
+    assert notice.level == "urgent"
+    assert "flagged for 999 dispatch" in notice.text
+    assert notice.link == f"/admin/webchat/conversation/{conversation.pk}/change/"
+    note = conversation.messages.get(sender="note")
+    assert note.body == "Flagged for 999 dispatch by Alex: possible risk to life."
+    public = services.messages_after(conversation_id=conversation.pk, after_seq=0)
+    assert "999 dispatch" not in " ".join(m["body"] for m in public)
+
+
+def test_only_the_agent_holding_a_chat_can_flag_it(agent, django_user_model):
+    other = make_agent(django_user_model, "kim")
+    conversation = start()
+    services.accept_next_chat(agent=agent, now=timezone.now())
+    with pytest.raises(services.ChatError, match="not_yours"):
+        services.flag_for_dispatch(
+            conversation_id=conversation.pk, agent=other, now=timezone.now()
+        )
+    assert not StaffNotice.objects.exists()
+
+
+def test_transfer_to_an_available_agent(agent, django_user_model):
+    kim = make_agent(django_user_model, "kim")
+    conversation = start()
+    services.accept_next_chat(agent=agent, now=timezone.now())
+    services.transfer(
+        conversation_id=conversation.pk, by=agent, to=kim, now=timezone.now()
+    )
+    conversation.refresh_from_db()
+    assert (conversation.agent, conversation.status) == (kim, "active")
+    assert conversation.messages.last().body == "You are being passed to Kim."
+
+
+@pytest.mark.parametrize("reason", ["away", "full", "self"])
+def test_no_transfer_to_an_agent_who_cannot_take_it(agent, django_user_model, reason):
+    kim = make_agent(django_user_model, "kim", available=reason != "away", capacity=1)
+    if reason == "full":
+        Conversation.objects.create(
+            token_hash="x",
+            topic="advice",
+            status="active",
+            agent=kim,
+            created_at=timezone.now(),
+        )
+    conversation = start()
+    services.accept_next_chat(agent=agent, now=timezone.now())
+    with pytest.raises(services.ChatError, match="agent_unavailable"):
+        services.transfer(
+            conversation_id=conversation.pk,
+            by=agent,
+            to=agent if reason == "self" else kim,
+            now=timezone.now(),
+        )
+    conversation.refresh_from_db()
+    assert conversation.agent == agent
+
+
+def test_an_ended_chat_cannot_be_put_back_in_the_queue(agent):
+    conversation = start()
+    services.accept_next_chat(agent=agent, now=timezone.now())
+    services.end_conversation(
+        conversation_id=conversation.pk, by="citizen", now=timezone.now()
+    )
+    with pytest.raises(services.ChatError, match="not_active"):
+        services.transfer(
+            conversation_id=conversation.pk, by=agent, to=None, now=timezone.now()
+        )
+    conversation.refresh_from_db()
+    assert conversation.status == "ended"
+
+
+def test_agents_on_duty_show_how_full_they_are(agent, django_user_model):
+    make_agent(django_user_model, "kim", available=False)
+    start()
+    services.accept_next_chat(agent=agent, now=timezone.now())
+    board = selectors.agents_on_duty()
+    assert [(a["name"], a["chats"], a["capacity"]) for a in board] == [("Alex", 1, 3)]

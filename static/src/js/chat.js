@@ -28,6 +28,8 @@ if (root) {
   let lastTypingSent = 0;
   let ended = false;
   const outbox = new Map(); // client_id -> body, until the server has it
+  // Numbers taken by the agents' internal notes, which this page never gets.
+  const skipped = new Set();
 
   const say = (text) => {
     statusLine.textContent = text;
@@ -50,6 +52,10 @@ if (root) {
   };
 
   const receive = (message) => {
+    while (skipped.has(lastSeq + 1)) {
+      skipped.delete(lastSeq + 1);
+      lastSeq += 1;
+    }
     if (message.seq <= lastSeq) return; // seen already
     if (message.seq > lastSeq + 1) {
       send({ type: "sync", after: lastSeq }); // a gap: fetch what is missing
@@ -58,6 +64,7 @@ if (root) {
     lastSeq = message.seq;
     outbox.delete(message.client_id);
     render(message);
+    if (message.sender === "agent") typingLine.textContent = ""; // they have sent it
   };
 
   const send = (payload) => {
@@ -89,6 +96,9 @@ if (root) {
         break;
       case "message":
         receive(data.message);
+        break;
+      case "skip":
+        for (const seq of data.seqs) if (seq > lastSeq) skipped.add(seq);
         break;
       case "ack":
         outbox.delete(data.client_id);

@@ -1,0 +1,232 @@
+"""The agent console's websocket: the queue, presence, and every chat held.
+
+The protocol, from the console (static/src/js/agent-console.js):
+
+- it sends `presence` {status, capacity}, `accept`, and per chat (each with
+  `conversation`): `message` and `note` {body, client_id}, `sync` {after},
+  `typing`, `transfer` {to: agent id or "queue"}, `flag`, `end`; and `ping`.
+- it receives `hello` {agent, presence, canned, conversations} first, then
+  `conversation` {conversation: summary} for each chat it holds, `queue`
+  {waiting, stats, agents} whenever the queue or anyone's presence changes,
+  `message`, `ack`, `typing`, `status`, `flagged`, `released` (the chat is
+  no longer this agent's), `presence`, `error` {code, conversation?}, `pong`.
+
+Messages carry their conversation's sequence number; the console keeps the
+last it has per chat and asks for what follows after a reconnect or a gap.
+"""
+
+from channels.db import database_sync_to_async
+from django.utils import timezone
+
+from webchat import selectors, services
+from webchat.consumers import ChatConsumer
+from webchat.models import AgentPresence, Conversation, Message
+
+
+class AgentConsumer(ChatConsumer):
+    """A control-room agent's console: the queue and every chat they hold."""
+
+    sender = Message.Sender.AGENT
+
+    async def authorise(self) -> bool:
+        self.agent = self.scope.get("user")
+        if not (self.agent and self.agent.is_authenticated):
+            return False
+        try:
+            await database_sync_to_async(services.check_can_answer)(self.agent)
+        except services.ChatError:
+            return False
+        return True
+
+    async def after_accept(self) -> None:
+        await self.join(services.AGENTS_GROUP)
+        await self.join(services.agent_group(self.agent.pk))
+        conversations = await self.my_conversations()
+        await self.send_json(await database_sync_to_async(self.hello)(conversations))
+        for conversation_id in conversations:
+            await self.follow(conversation_id)
+        await self.send_queue()
+
+    def hello(self, conversations: list[int]) -> dict:
+        presence = AgentPresence.objects.get(agent=self.agent)
+        return {
+            "type": "hello",
+            "agent": {"id": self.agent.pk, "name": selectors.agent_name(self.agent)},
+            "presence": {"status": presence.status, "capacity": presence.capacity},
+            "canned": selectors.canned_replies(),
+            "conversations": conversations,
+        }
+
+    @database_sync_to_async
+    def my_conversations(self) -> list[int]:
+        return list(
+            Conversation.objects.filter(
+                agent=self.agent, status=Conversation.Status.ACTIVE
+            ).values_list("pk", flat=True)
+        )
+
+    async def follow(self, conversation_id: int) -> None:
+        await self.join(services.public_group(conversation_id))
+        await self.join(services.staff_group(conversation_id))
+        await self.send_summary(conversation_id)
+
+    async def send_summary(self, conversation_id: int) -> None:
+        summary = await database_sync_to_async(self.conversation_summary)(
+            conversation_id
+        )
+        await self.send_json({"type": "conversation", "conversation": summary})
+
+    def conversation_summary(self, conversation_id: int) -> dict:
+        conversation = Conversation.objects.select_related("case").get(
+            pk=conversation_id
+        )
+        return {
+            "id": conversation.pk,
+            "topic": conversation.get_topic_display(),
+            "name": conversation.display_name,
+            "status": conversation.status,
+            "last_seq": conversation.last_seq,
+            "dispatch_flagged": conversation.dispatch_flagged_at is not None,
+            "case_reference": conversation.case.reference if conversation.case else "",
+        }
+
+    async def send_queue(self) -> None:
+        now = timezone.now()
+        queue = await database_sync_to_async(selectors.queue_snapshot)(now=now)
+        stats = await database_sync_to_async(selectors.dashboard)(now=now)
+        agents = await database_sync_to_async(selectors.agents_on_duty)()
+        await self.send_json(
+            {"type": "queue", "waiting": queue, "stats": stats, "agents": agents}
+        )
+
+    async def owned(self, content: dict) -> int:
+        conversation_id = int(content.get("conversation"))
+        await database_sync_to_async(services.check_agent_owns)(
+            agent=self.agent, conversation_id=conversation_id
+        )
+        return conversation_id
+
+    async def release(self, conversation_id: int) -> None:
+        """Stop following a chat that is no longer this agent's."""
+        await self.leave(services.public_group(conversation_id))
+        await self.leave(services.staff_group(conversation_id))
+        await self.send_json({"type": "released", "conversation": conversation_id})
+
+    async def on_accept(self, content: dict) -> None:
+        conversation = await database_sync_to_async(services.accept_next_chat)(
+            agent=self.agent, now=timezone.now()
+        )
+        if conversation is None:
+            await self.send_json({"type": "error", "code": "queue_empty"})
+            return
+        await self.follow(conversation.pk)
+
+    async def on_message(self, content: dict, *, sender: str = Message.Sender.AGENT):
+        conversation_id = await self.owned(content)
+        message = await database_sync_to_async(services.post_message)(
+            conversation_id=conversation_id,
+            sender=sender,
+            body=str(content.get("body", "")),
+            client_id=str(content.get("client_id", "")),
+            author=self.agent,
+            now=timezone.now(),
+        )
+        await self.send_json(
+            {
+                "type": "ack",
+                "conversation": conversation_id,
+                "client_id": message.client_id,
+                "seq": message.seq,
+            }
+        )
+
+    async def on_note(self, content: dict) -> None:
+        await self.on_message(content, sender=Message.Sender.NOTE)
+
+    async def on_sync(self, content: dict) -> None:
+        """What the console missed in one chat, then the chat as it is now
+        (it may have ended, or been passed on, while the console was away)."""
+        try:
+            conversation_id = await self.owned(content)
+        except services.ChatError as error:
+            if error.code != "not_yours":
+                raise
+            await self.release(int(content.get("conversation")))
+            return
+        await self.send_history(conversation_id, content.get("after"))
+        await self.send_summary(conversation_id)
+
+    async def on_typing(self, content: dict) -> None:
+        conversation_id = await self.owned(content)
+        await self.channel_layer.group_send(
+            services.public_group(conversation_id),
+            {
+                "type": "chat.typing",
+                "from": self.sender,
+                "conversation": conversation_id,
+            },
+        )
+
+    async def on_end(self, content: dict) -> None:
+        conversation_id = await self.owned(content)
+        await database_sync_to_async(services.end_conversation)(
+            conversation_id=conversation_id, by="agent", now=timezone.now()
+        )
+
+    async def on_flag(self, content: dict) -> None:
+        conversation_id = await self.owned(content)
+        await database_sync_to_async(services.flag_for_dispatch)(
+            conversation_id=conversation_id, agent=self.agent, now=timezone.now()
+        )
+
+    async def on_transfer(self, content: dict) -> None:
+        conversation_id = await self.owned(content)
+        to = content.get("to")
+        target = None
+        if to not in (None, "", "queue"):
+            target = await database_sync_to_async(selectors.active_agent)(int(to))
+            if target is None:
+                raise services.ChatError("no_such_agent")
+        await database_sync_to_async(services.transfer)(
+            conversation_id=conversation_id,
+            by=self.agent,
+            to=target,
+            now=timezone.now(),
+        )
+        await self.release(conversation_id)
+
+    async def on_presence(self, content: dict) -> None:
+        capacity = content.get("capacity")
+        presence = await database_sync_to_async(services.set_presence)(
+            agent=self.agent,
+            status=str(content.get("status", "")),
+            capacity=int(capacity) if capacity not in (None, "") else None,
+        )
+        await self.send_json(
+            {
+                "type": "presence",
+                "status": presence.status,
+                "capacity": presence.capacity,
+            }
+        )
+
+    # Events from the channel layer ---------------------------------------
+
+    async def queue_changed(self, event: dict) -> None:
+        await self.send_queue()
+
+    async def chat_status(self, event: dict) -> None:
+        await self.send_json(
+            {
+                "type": "status",
+                "conversation": event.get("conversation"),
+                "status": event["status"],
+                "ended_by": event.get("ended_by", ""),
+            }
+        )
+
+    async def chat_assigned(self, event: dict) -> None:
+        await self.follow(event["conversation"])
+
+    async def chat_flagged(self, event: dict) -> None:
+        await self.send_json({"type": "flagged", "conversation": event["conversation"]})
