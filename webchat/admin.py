@@ -1,5 +1,10 @@
-from django.contrib import admin
+"""Web chat in Django admin: the stored chats and their settings, and the
+pages agents and supervisors work in (webchat/admin_views.py)."""
 
+from django.contrib import admin
+from django.urls import path
+
+from webchat import admin_views
 from webchat.models import (
     AgentPresence,
     CannedReply,
@@ -77,3 +82,50 @@ class ConversationAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         queryset, _ = super().get_search_results(request, queryset, search_term)
         return queryset.distinct(), False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:conversation_id>/report/",
+                self.admin_site.admin_view(admin_views.create_report),
+                name="webchat_conversation_report",
+            ),
+            *super().get_urls(),
+        ]
+
+
+def _with_chat_pages(get_urls):
+    """Put the console and dashboard at /admin/webchat/console/ and
+    /admin/webchat/dashboard/, beside the app's models.
+
+    AdminSite has no hook for pages of an app's own, and a ModelAdmin's URLs
+    all sit under its model's name; so these go in front of the site's URLs.
+    """
+
+    def urls():
+        wrap = admin.site.admin_view
+        return [
+            path(
+                "webchat/console/",
+                wrap(admin_views.console),
+                name="webchat_console",
+            ),
+            path(
+                "webchat/dashboard/",
+                wrap(admin_views.dashboard),
+                name="webchat_dashboard",
+            ),
+            path(
+                "webchat/dashboard/stats.json",
+                wrap(admin_views.dashboard_stats),
+                name="webchat_dashboard_stats",
+            ),
+            *get_urls(),
+        ]
+
+    return urls
+
+
+# The admin index (casework's dashboard) shows admin/webchat/index_box.html,
+# the links to both pages for those allowed to use them.
+admin.site.get_urls = _with_chat_pages(admin.site.get_urls)
