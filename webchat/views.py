@@ -1,5 +1,7 @@
 """Public chat pages. The chat itself runs over a websocket (consumers.py)."""
 
+from datetime import time
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,6 +40,28 @@ def chat_strings() -> dict:
     }
 
 
+def clock_time(value: time) -> str:
+    """A time as GOV.UK style writes it: 9am, 5:30pm, midday, midnight."""
+    if value.hour == 0 and value.minute == 0:
+        return _("midnight")
+    if value.hour == 12 and value.minute == 0:
+        return _("midday")
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+def _opening_hours() -> list[dict]:
+    return [
+        {
+            "day": hours.get_day_display(),
+            "opens": clock_time(hours.opens),
+            "closes": clock_time(hours.closes),
+        }
+        for hours in selectors.opening_hours()
+    ]
+
+
 def _conversation(request) -> Conversation | None:
     return services.conversation_for_token(request.session.get(CHAT_SESSION_KEY, ""))
 
@@ -69,7 +93,7 @@ def start(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "availability": availability,
-            "opening_hours": selectors.opening_hours(),
+            "opening_hours": _opening_hours(),
             "error_title": bool(form.errors),
             "exit_this_page": True,
         },

@@ -1,11 +1,13 @@
 """The chat pages people see before and after the conversation."""
 
+from datetime import time
+
 import pytest
 from django.utils import timezone
 
 from tests.webchat.conftest import make_agent
 from webchat import services
-from webchat.models import Conversation
+from webchat.models import Conversation, OpeningHours
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +88,12 @@ def test_after_the_chat_a_transcript_and_one_feedback_question(
     with django_capture_on_commit_callbacks(execute=True):
         citizen.post("/chat/ended/", {"form": "email", "email": "jo@example.com"})
     assert "Thanks <b>a lot</b>" in mailoutbox[0].body
+
+
+def test_opening_hours_are_written_as_people_say_them(client, chat_open):
+    OpeningHours.objects.filter(day__in=[0, 1]).delete()
+    OpeningHours.objects.create(day=0, opens=time(8, 0), closes=time(20, 30))
+    OpeningHours.objects.create(day=1, opens=time(0, 0), closes=time(12, 0))
+    html = client.get("/chat/").content.decode()
+    assert "8am to 8:30pm" in html
+    assert "midnight to midday" in html
