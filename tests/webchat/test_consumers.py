@@ -51,6 +51,14 @@ async def next_message(ws, *, sender: str) -> dict:
     raise AssertionError(f"no message from {sender}")
 
 
+async def console_with_a_chat(cookie: str):
+    """An agent's console that has accepted the next chat, and that chat."""
+    console = socket("/ws/agent/", cookie)
+    await console.connect()
+    await console.send_json_to({"type": "accept"})
+    return console, (await receive_until(console, "conversation"))["conversation"]
+
+
 def run(coroutine_function):
     return async_to_sync(coroutine_function)()
 
@@ -386,10 +394,7 @@ def test_flagging_for_dispatch_over_the_socket(citizen, agent):
     agent_cookie = signed_in(agent)
 
     async def scenario():
-        console = socket("/ws/agent/", agent_cookie)
-        await console.connect()
-        await console.send_json_to({"type": "accept"})
-        conversation = (await receive_until(console, "conversation"))["conversation"]
+        console, conversation = await console_with_a_chat(agent_cookie)
         await console.send_json_to({"type": "flag", "conversation": conversation["id"]})
         note = await next_message(console, sender="note")
         flagged = await receive_until(console, "flagged")
@@ -447,10 +452,7 @@ def test_a_console_that_was_away_learns_its_chat_ended(citizen, agent):
     agent_cookie = signed_in(agent)
 
     async def scenario():
-        console = socket("/ws/agent/", agent_cookie)
-        await console.connect()
-        await console.send_json_to({"type": "accept"})
-        conversation = (await receive_until(console, "conversation"))["conversation"]
+        console, conversation = await console_with_a_chat(agent_cookie)
         await console.disconnect()
         await database_sync_to_async(services.end_conversation)(
             conversation_id=conversation["id"], by="citizen", now=timezone.now()
@@ -497,10 +499,7 @@ def test_a_citizen_catching_up_is_told_which_numbers_were_internal_notes(
     agent_cookie = signed_in(agent)
 
     async def scenario():
-        console = socket("/ws/agent/", agent_cookie)
-        await console.connect()
-        await console.send_json_to({"type": "accept"})
-        conversation = (await receive_until(console, "conversation"))["conversation"]
+        console, conversation = await console_with_a_chat(agent_cookie)
         for kind, body in [("note", "known to us"), ("message", "Hello")]:
             await console.send_json_to(
                 {
