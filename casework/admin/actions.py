@@ -195,7 +195,7 @@ class CaseActionsMixin:
             request,
             case_id,
             form_class=CloseForm,
-            title=_("Close case %(id)s") % {"id": case_id},
+            title=_("Close the case with its outcome"),
             detail="Closed the case",
             do=close,
             done=_("The case is closed and the reporter has been told why."),

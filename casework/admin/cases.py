@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from casework import audit
@@ -18,6 +19,7 @@ from casework.admin.audited import AuditedAdminMixin
 from casework.admin.forms import NoteForm, PublicUpdateForm
 from casework.admin.paging import EstimatedCountPaginator
 from casework.admin.queues import QueueFilter, time_left
+from casework.admin.rows import case_rows
 from casework.admin.search import search_cases
 from casework.admin.submissions import submission_sections
 from casework.models import Case, CaseEvent
@@ -97,11 +99,16 @@ class CaseAdmin(CaseActionsMixin, AuditedAdminMixin, admin.ModelAdmin):
             # The overdue alert's link (casework.workflow.alert_overdue).
             return redirect(f"{request.path}?queue=overdue")
         context = {
+            "title": _("Cases"),
             "can_export": request.user.has_perm("casework.export_case"),
             "export_query": request.GET.urlencode(),
             **(extra_context or {}),
         }
-        return super().changelist_view(request, extra_context=context)
+        response = super().changelist_view(request, extra_context=context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            response.context_data["case_rows"] = case_rows(self, changelist)
+        return response
 
     def get_actions(self, request):
         actions = super().get_actions(request)
