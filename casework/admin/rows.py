@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from casework.admin.queues import time_left
+from casework.models import Case
 
 
 def _td(name: str, value) -> str:
@@ -29,6 +30,9 @@ def case_rows(case_admin, changelist) -> dict:
     now = timezone.now()
     select = _("Select this object for an action - %(object)s")
     link = reverse(f"{case_admin.admin_site.name}:casework_case_change", args=["0"])
+    # get_FOO_display() builds a dict of the choices on every call.
+    priorities = {value: str(label) for value, label in Case.Priority.choices}
+    statuses = {value: str(label) for value, label in Case.Status.choices}
     rows = []
     for case in changelist.result_list:
         assignee = case.assigned_to
@@ -51,8 +55,8 @@ def case_rows(case_admin, changelist) -> dict:
             ),
             "kind_label": _td("kind_label", case.kind_label),
             "district": _td("district", case.district or "—"),
-            "priority_label": _td("priority_label", case.get_priority_display()),
-            "status": _td("status", case.get_status_display()),
+            "priority_label": _td("priority_label", priorities[case.priority]),
+            "status": _td("status", statuses[case.status]),
             "time_left": _td("time_left", time_left(case, now)),
             "assigned": _td(
                 "assigned",
