@@ -1,6 +1,10 @@
 """Template helpers for GOV.UK components that crispy-forms-gds leaves to us."""
 
+from datetime import datetime, time
+
 from django import forms, template
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -36,3 +40,31 @@ def error_summary(*forms_with_errors):
                 if error not in seen:
                     items.append((_anchor(bound_field), error))
     return {"items": items}
+
+
+@register.filter
+def clock_time(value: time) -> str:
+    """A time as GOV.UK style writes it: 9am, 5:30pm, midday, midnight.
+
+    Django's "a" format gives "a.m." and "p.m.", which GOV.UK style does not
+    use. (webchat/views.py has the same rule for opening hours.)
+    """
+    if value.hour == 0 and value.minute == 0:
+        return _("midnight")
+    if value.hour == 12 and value.minute == 0:
+        return _("midday")
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+@register.filter
+def date_and_time(value: datetime | None) -> str:
+    """A moment in Europe/London as people say it: "3 March 2026 at 2:05pm"."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return _("%(date)s at %(time)s") % {
+        "date": formats.date_format(local, "j F Y"),
+        "time": clock_time(local.time()),
+    }
