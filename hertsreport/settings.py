@@ -339,6 +339,7 @@ CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
 CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
 CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
 CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "60"))
+
 # --- Service information (guidance/: issue 7) -------------------------------
 # django.contrib.postgres: full-text and trigram search of service pages on
 # PostgreSQL (guidance/selectors.py); harmless on SQLite, which falls back to
