@@ -1,12 +1,15 @@
 """The track page. Thin: checks and actions are in casework.track and workflow."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from casework import track, workflow
 from casework.forms import AddInformationForm, TrackForm
@@ -49,13 +52,36 @@ def find(request: HttpRequest) -> HttpResponse:
                 reference=reference, secret=form.cleaned_data["secret"]
             )
             if case is not None:
-                return _result(request, case)
+                return _redirect_to_case(case)
             form.add_error(None, NOT_FOUND)
     return render(
-        request,
-        "casework/track.html",
-        {"form": form, "error_title": bool(form.errors)},
+        request, "casework/track.html", {"form": form, "error_title": bool(form.errors)}
     )
+
+
+def _redirect_to_case(case, **extra) -> HttpResponse:
+    # The case page is a GET, so a refresh or the back button repeats nothing.
+    # Its address carries a signed token that expires within the hour.
+    query = urlencode({"t": track.token_for(case), **extra})
+    return redirect(f"{reverse('casework:track_case')}?{query}")
+
+
+def _expired(request) -> HttpResponse:
+    start = TrackForm({})
+    start.full_clean()
+    start.errors.clear()
+    start.add_error(None, _("This page has expired. Find your report again."))
+    return render(request, "casework/track.html", {"form": start, "error_title": True})
+
+
+@never_cache
+@require_safe
+def case_page(request: HttpRequest) -> HttpResponse:
+    try:
+        case = track.case_for_token(request.GET.get("t", ""))
+    except track.TrackingRefused:
+        return _expired(request)
+    return _result(request, case, added=request.GET.get("added") == "1")
 
 
 @never_cache
@@ -64,17 +90,11 @@ def add_information(request: HttpRequest) -> HttpResponse:
     form = AddInformationForm(request.POST)
     try:
         case = track.case_for_token(request.POST.get("token", ""))
-    except track.TrackingRefused as refused:
-        start = TrackForm({})
-        start.full_clean()
-        start.errors.clear()
-        start.add_error(None, str(refused))
-        return render(
-            request, "casework/track.html", {"form": start, "error_title": True}
-        )
+    except track.TrackingRefused:
+        return _expired(request)
     if not form.is_valid():
         return _result(request, case, form=form)
     workflow.add_reporter_information(
         case_id=case.pk, text=form.cleaned_data["information"], now=timezone.now()
     )
-    return _result(request, case, added=True)
+    return _redirect_to_case(case, added="1")

@@ -6,7 +6,7 @@ change and its timeline entry. Views, admin actions and tasks call these and
 nothing else changes a case.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -296,10 +296,24 @@ def _tell_reporter(case: Case, text: str, by, now: datetime) -> CaseEvent:
     return event
 
 
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
 @transaction.atomic
 def add_reporter_information(*, case_id: int, text: str, now: datetime) -> CaseEvent:
-    """The reporter adds something on the track page: staff are flagged."""
+    """The reporter adds something on the track page: staff are flagged.
+
+    The same words sent again within ten minutes (a double click, a form
+    sent twice) are the same addition, not a second one.
+    """
     case = _locked(case_id)
+    repeat = case.events.filter(
+        kind=CaseEvent.Kind.INFORMATION_ADDED,
+        text=text.strip(),
+        created_at__gte=now - REPEAT_WINDOW,
+    ).first()
+    if repeat is not None:
+        return repeat
     case.needs_attention = True
     case.save(update_fields=["needs_attention"])
     return _event(

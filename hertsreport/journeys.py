@@ -64,7 +64,8 @@ class StepForm(forms.Form):
         size = Size.LARGE if is_heading else Size.SMALL
         tag = "h1" if is_heading else None
         if isinstance(widget, forms.Textarea):
-            return Field.textarea(name, label_size=size, label_tag=tag, rows=8)
+            rows = widget.attrs.get("rows", 8)
+            return Field.textarea(name, label_size=size, label_tag=tag, rows=rows)
         return Field.text(
             name,
             label_size=size,
@@ -116,6 +117,7 @@ class StepForm(forms.Form):
             else:
                 shown = str(value)
             label = cls.title if name == cls.heading_field else field.label
+            label = str(label).removesuffix(" (optional)")
             rows.append((str(label), shown))
         return rows
 

@@ -122,6 +122,7 @@ class WhereForm(StepForm):
 
 class WhenForm(StepForm):
     title = _("When is it happening?")
+    heading_field = "when"
     when = f.Choice(
         label=_("When is it happening?"),
         choices=[

@@ -9,6 +9,8 @@
   the cache, only for the length of the window.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.hashers import check_password
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -292,4 +294,16 @@ def add_more(request: HttpRequest) -> HttpResponse:
     workflow.add_reporter_information(
         case_id=case.pk, text=form.cleaned_data["information"], now=timezone.now()
     )
+    # A GET to show the result: a refresh or the back button adds nothing.
+    query = urlencode({"t": track.token_for(case)})
+    return redirect(f"{reverse('intelligence:added')}?{query}")
+
+
+@never_cache
+@require_safe
+def added(request: HttpRequest) -> HttpResponse:
+    try:
+        case = track.case_for_token(request.GET.get("t", ""))
+    except track.TrackingRefused:
+        return redirect("intelligence:add")
     return _page(request, "intelligence/added.html", {"case": case})

@@ -1,7 +1,5 @@
 """Public chat pages. The chat itself runs over a websocket (consumers.py)."""
 
-from datetime import time
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.cases import queue_email
+from hertsreport.templatetags.govuk import clock_time
 from webchat import selectors, services, transcripts
 from webchat.forms import ChatFeedbackForm, StartChatForm, TranscriptEmailForm
 from webchat.models import Conversation
@@ -38,17 +37,6 @@ def chat_strings() -> dict:
         "reconnecting": _("Reconnecting…"),
         "confirm_end": _("End the chat?"),
     }
-
-
-def clock_time(value: time) -> str:
-    """A time as GOV.UK style writes it: 9am, 5:30pm, midday, midnight."""
-    if value.hour == 0 and value.minute == 0:
-        return _("midnight")
-    if value.hour == 12 and value.minute == 0:
-        return _("midday")
-    hour = value.hour % 12 or 12
-    minutes = f":{value.minute:02d}" if value.minute else ""
-    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
 
 
 def _opening_hours() -> list[dict]:

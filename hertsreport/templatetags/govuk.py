@@ -47,7 +47,7 @@ def clock_time(value: time) -> str:
     """A time as GOV.UK style writes it: 9am, 5:30pm, midday, midnight.
 
     Django's "a" format gives "a.m." and "p.m.", which GOV.UK style does not
-    use. (webchat/views.py has the same rule for opening hours.)
+    use. Chat opening hours use it too.
     """
     if value.hour == 0 and value.minute == 0:
         return _("midnight")

@@ -35,7 +35,9 @@ def without_varying_parts(html: str) -> str:
 
 
 def look_up(client, reference, secret, **extra):
-    return client.post("/track/", {"reference": reference, "secret": secret}, **extra)
+    return client.post(
+        "/track/", {"reference": reference, "secret": secret}, follow=True, **extra
+    )
 
 
 def test_the_right_reference_and_email_show_status_and_public_updates(client, officer):
@@ -128,7 +130,7 @@ def test_the_reporter_can_add_information_which_flags_the_case(client):
     page = look_up(client, case.reference, "sam@example.com").content.decode()
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     response = client.post(
-        "/track/add/", {"token": token, "information": "The van was white"}
+        "/track/add/", {"token": token, "information": "The van was white"}, follow=True
     )
     html = response.content.decode()
     assert "We have added your information" in html
@@ -150,3 +152,20 @@ def test_adding_nothing_is_an_error_and_a_forged_token_is_refused(client):
     forged = client.post("/track/add/", {"token": "1:forged", "information": "x"})
     assert "This page has expired" in forged.content.decode()
     assert not Case.objects.get(pk=case.pk).needs_attention
+
+
+def test_information_sent_twice_is_added_once(client):
+    case = make_case()
+    page = look_up(client, case.reference, "sam@example.com").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    first = client.post("/track/add/", {"token": token, "information": "Blue van"})
+    client.post("/track/add/", {"token": token, "information": "Blue van"})
+    # The result is a page of its own: reloading it adds nothing either.
+    client.get(first["Location"])
+    client.get(first["Location"])
+    assert case.events.filter(kind="information_added").count() == 1
+
+
+def test_an_expired_case_page_asks_to_find_the_report_again(client):
+    response = client.get("/track/report/?t=1:forged")
+    assert "This page has expired" in response.content.decode()

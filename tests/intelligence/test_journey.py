@@ -142,7 +142,9 @@ def test_follow_up_with_the_right_passphrase_adds_to_the_same_record(client):
     ).content.decode()
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     done = other.post(
-        "/tell-us/add/more/", {"token": token, "information": "Now on Fridays too"}
+        "/tell-us/add/more/",
+        {"token": token, "information": "Now on Fridays too"},
+        follow=True,
     )
     assert "Information added" in done.content.decode()
     event = CaseEvent.objects.get(kind="information_added")
