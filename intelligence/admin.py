@@ -9,13 +9,38 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html_join
 
+from casework.admin import (
+    AuditedAdminMixin,
+    register_search_field,
+    register_submission,
+)
+from casework.admin.search import EMAIL, TEXT
+from casework.models import Case
 from intelligence import services
 from intelligence.journey import JOURNEY
 from intelligence.models import IntelligenceSubmission
 
 
+def intelligence_sections(case: Case):
+    submission = IntelligenceSubmission.objects.filter(case=case).first()
+    return JOURNEY.summary(submission.answers) if submission else None
+
+
+register_submission(Case.Channel.INTELLIGENCE, intelligence_sections)
+register_search_field("intelligence__informant_name", TEXT)
+register_search_field("intelligence__informant_email", EMAIL)
+
+
 @admin.register(IntelligenceSubmission)
-class IntelligenceSubmissionAdmin(admin.ModelAdmin):
+class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Every look is audited, and every record asks for a reason first."""
+
+    def audit_is_restricted(self, obj) -> bool:
+        return True
+
+    def audit_reference(self, obj) -> str:
+        return obj.case.reference
+
     list_display = [
         "case",
         "submitted_at",
