@@ -1,7 +1,9 @@
 """Live notices to staff pages: any active staff member may listen."""
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from casework.admin_security import passed_second_factor
 from casework.services import STAFF_ALERTS_GROUP
 
 # Close code for "you are not allowed here" (4000-4999 are the application's).
@@ -11,7 +13,15 @@ CLOSE_FORBIDDEN = 4403
 class StaffAlertsConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        if not (
+            user
+            and user.is_authenticated
+            and user.is_active
+            and user.is_staff
+            and await database_sync_to_async(passed_second_factor)(
+                user, self.scope.get("session")
+            )
+        ):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.channel_layer.group_add(STAFF_ALERTS_GROUP, self.channel_name)

@@ -18,6 +18,7 @@ last it has per chat and asks for what follows after a reconnect or a gap.
 from channels.db import database_sync_to_async
 from django.utils import timezone
 
+from casework.admin_security import note_staff_activity, passed_second_factor
 from webchat import selectors, services
 from webchat.consumers import ChatConsumer
 from webchat.models import AgentPresence, Conversation, Message
@@ -32,11 +33,26 @@ class AgentConsumer(ChatConsumer):
         self.agent = self.scope.get("user")
         if not (self.agent and self.agent.is_authenticated):
             return False
+        session = self.scope.get("session")
+        if not await database_sync_to_async(passed_second_factor)(self.agent, session):
+            return False
         try:
             await database_sync_to_async(services.check_can_answer)(self.agent)
         except services.ChatError:
             return False
         return True
+
+    async def receive_json(self, content, **kwargs) -> None:
+        # An agent working in the console is active, though it makes no
+        # page requests: keep their staff session from timing out.
+        if isinstance(content, dict) and content.get("type") not in {None, "ping"}:
+            await database_sync_to_async(self.note_activity)()
+        await super().receive_json(content, **kwargs)
+
+    def note_activity(self) -> None:
+        session = self.scope.get("session")
+        if session is not None and note_staff_activity(session):
+            session.save()
 
     async def after_accept(self) -> None:
         await self.join(services.AGENTS_GROUP)

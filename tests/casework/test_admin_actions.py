@@ -182,7 +182,9 @@ def test_notes_and_updates_are_different_things_and_look_different(staff):
     assert 'class="hr-event hr-event--public_update"' in html
 
     tracked = Client().post(
-        "/track/", {"reference": case.reference, "secret": "sam@example.com"}
+        "/track/",
+        {"reference": case.reference, "secret": "sam@example.com"},
+        follow=True,
     )
     text = tracked.content.decode()
     assert "An officer will call you." in text

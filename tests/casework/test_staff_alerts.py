@@ -4,6 +4,7 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from casework.consumers import CLOSE_FORBIDDEN
 from casework.models import StaffNotice
@@ -94,3 +95,19 @@ def test_a_page_from_another_site_is_refused(staff_user):
 
     connected, _ = async_to_sync(scenario)()
     assert not connected
+
+
+def test_a_staff_session_that_skipped_the_second_factor_is_refused(staff_user):
+    client = Client()
+    client.force_login(staff_user)
+    session = client.session
+    del session[DEVICE_ID_SESSION_KEY]
+    session.save()
+    cookie = f"sessionid={session.session_key}".encode()
+
+    async def scenario():
+        return await communicator(cookie=cookie).connect()
+
+    connected, code = async_to_sync(scenario)()
+    assert not connected
+    assert code == CLOSE_FORBIDDEN

@@ -6,6 +6,7 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 
 from casework.models import StaffNotice
 from hertsreport.asgi import application
@@ -98,6 +99,22 @@ def test_a_chat_from_another_site_is_refused(citizen):
 
     connected, _ = run(scenario)
     assert not connected
+
+
+def test_an_agent_who_skipped_the_second_factor_cannot_open_the_console(agent):
+    client = Client()
+    client.force_login(agent)
+    session = client.session
+    del session[DEVICE_ID_SESSION_KEY]
+    session.save()
+    cookie = f"sessionid={session.session_key}"
+
+    async def scenario():
+        return await socket("/ws/agent/", cookie).connect()
+
+    connected, code = run(scenario)
+    assert not connected
+    assert code == CLOSE_FORBIDDEN
 
 
 def test_staff_without_the_agent_permission_cannot_open_the_console(
