@@ -4,6 +4,7 @@ pages agents and supervisors work in (webchat/admin_views.py)."""
 from django.contrib import admin
 from django.urls import path
 
+from casework.admin import AuditedAdminMixin
 from webchat import admin_views
 from webchat.models import (
     AgentPresence,
@@ -50,8 +51,18 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
-    """Stored chats, searchable by what was said. Read-only: a record."""
+class ConversationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Stored chats, searchable by what was said. Read-only: a record.
+
+    Every look is audited; a chat that became a restricted case (a hate
+    crime, say) asks for a reason first.
+    """
+
+    def audit_reference(self, obj) -> str:
+        return obj.case.reference if obj.case_id else f"Chat {obj.pk}"
+
+    def audit_is_restricted(self, obj) -> bool:
+        return bool(obj.case_id and obj.case.is_restricted)
 
     list_display = ["pk", "created_at", "topic", "status", "agent", "case"]
     list_filter = ["status", "topic"]

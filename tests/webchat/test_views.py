@@ -97,3 +97,16 @@ def test_opening_hours_are_written_as_people_say_them(client, chat_open):
     html = client.get("/chat/").content.decode()
     assert "8am to 8:30pm" in html
     assert "midnight to midday" in html
+
+
+def test_staff_reading_a_stored_chat_is_audited(citizen, django_user_model):
+    from casework.audit import AuditEntry
+    from tests.casework.staff import make_staff, signed_in
+
+    chat = Conversation.objects.get()
+    supervisor = signed_in(make_staff(django_user_model, "supervisor"))
+    page = supervisor.get(f"/admin/webchat/conversation/{chat.pk}/change/")
+    assert page.status_code == 200
+    entry = AuditEntry.objects.get(user__username="supervisor")
+    assert entry.action == "view"
+    assert entry.object_reference == f"Chat {chat.pk}"
