@@ -20,6 +20,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -95,14 +96,20 @@ def start_server(kind: str, port: int, env: dict, workers: int) -> subprocess.Po
             str(port),
             "hertsreport.asgi:application",
         ]
+    # The server's output goes to a file: a pipe nobody reads would fill up
+    # and stall the server in the middle of the run.
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept for the report
+        prefix=f"bench-{kind}-", suffix=".log", delete=False
+    )
     process = subprocess.Popen(
         command,
         cwd=REPO,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    process.log_path = log.name
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -113,7 +120,7 @@ def start_server(kind: str, port: int, env: dict, workers: int) -> subprocess.Po
         except OSError:
             time.sleep(0.2)
     stop(process)
-    raise RuntimeError(f"{kind} did not start: {process.stderr.read().decode()}")
+    raise RuntimeError(f"{kind} did not start: {Path(process.log_path).read_text()}")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -258,6 +265,9 @@ def bench_server(kind: str, env: dict, count: int, clients: int, workers: int):
             f"{kind}: submit a complete report", *run_load(port, submits, clients)
         )
         return floor, submit
+    except RuntimeError:
+        print(Path(process.log_path).read_text()[-4000:], file=sys.stderr)
+        raise
     finally:
         stop(process)
 
