@@ -75,7 +75,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.on_heartbeat()
             return
         if kind in {"message", "note", "typing"} and not self.flood.allow():
-            await self.send_json({"type": "error", "code": "too_fast"})
+            # Say which message was refused, so the page can send it again.
+            await self.send_json(
+                {
+                    "type": "error",
+                    "code": "too_fast",
+                    "client_id": str(content.get("client_id", "")),
+                }
+            )
             return
         handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
         if handler is None:

@@ -219,7 +219,10 @@ def accept_next_chat(*, agent, now: datetime) -> Conversation | None:
     SKIP LOCKED on PostgreSQL: two agents pressing at once each get a
     different chat, never the same one, and neither waits for the other.
     """
-    presence = check_can_answer(agent)
+    check_can_answer(agent)
+    # The agent's own row, locked: two accepts from one agent (two console
+    # tabs) take turns, so the second counts the first's chat.
+    presence = AgentPresence.objects.select_for_update().get(agent=agent)
     active = Conversation.objects.filter(
         agent=agent, status=Conversation.Status.ACTIVE
     ).count()

@@ -5,55 +5,36 @@ worker consumes every queue, as behind nginx in production. They share the
 test's PostgreSQL database (pytest-django's ``test_<name>``) and a Redis
 database of their own, which the test process is pointed at too, so a task
 the test enqueues reaches the worker and a row the test commits is seen by
-every process.
+every process. How the processes are started and stopped is in processes.py.
 """
 
-import contextlib
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import time as time_of_day
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import pytest
 import redis
-from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
 from hertsreport.celery import app as celery_app
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-# Away from the db a developer's own stack uses: it is flushed on every run.
-INTEGRATION_REDIS_DB = 15
-READY_TIMEOUT = 30.0
-STOP_TIMEOUT = 10.0
-LOG_TAIL = 4000
-
-
-@dataclass
-class ServerProcess:
-    name: str
-    popen: subprocess.Popen
-    log_path: Path
-
-    def output(self) -> str:
-        """The end of what the process wrote, for failure messages."""
-        text = self.log_path.read_text(errors="replace")
-        return text[-LOG_TAIL:] or "(no output)"
-
-    def describe(self) -> str:
-        status = self.popen.poll()
-        state = "running" if status is None else f"exited with {status}"
-        return f"{self.name} ({state}); its output:\n{self.output()}"
+from tests.integration.processes import (
+    READY_TIMEOUT,
+    ServerProcess,
+    database_url_for,
+    listening_socket,
+    redis_url_for_integration,
+    server_env,
+    start,
+    start_daphne,
+    stop_all,
+    wait_until_healthy,
+    wait_until_worker_answers,
+    worker_queues,
+)
 
 
 @dataclass
@@ -65,119 +46,6 @@ class Topology:
 
     def process(self, name: str) -> ServerProcess:
         return next(p for p in self.processes if p.name == name)
-
-
-def redis_url_for_integration() -> str:
-    """REDIS_URL's server and options with the integration database number."""
-    parts = urlsplit(os.environ["REDIS_URL"])
-    options = [(key, value) for key, value in parse_qsl(parts.query) if key != "db"]
-    return urlunsplit(
-        parts._replace(path=f"/{INTEGRATION_REDIS_DB}", query=urlencode(options))
-    )
-
-
-def database_url_for(settings_dict: dict) -> str:
-    """A DATABASE_URL naming the database this test run connects to."""
-    if settings_dict["ENGINE"] != "django.db.backends.postgresql":
-        pytest.fail(
-            "The integration tests need PostgreSQL; DATABASE_URL names "
-            f"{settings_dict['ENGINE']}."
-        )
-    user = quote(settings_dict.get("USER") or "", safe="")
-    password = settings_dict.get("PASSWORD") or ""
-    credentials = user + (f":{quote(password, safe='')}" if password else "")
-    host = quote(settings_dict.get("HOST") or "localhost", safe="")
-    port = settings_dict.get("PORT")
-    netloc = f"{credentials}@{host}" if credentials else host
-    if port:
-        netloc += f":{port}"
-    return f"postgres://{netloc}/{quote(settings_dict['NAME'], safe='')}"
-
-
-def worker_queues() -> list[str]:
-    """Every queue a task can be routed to, so the worker misses none."""
-    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
-    return sorted({settings.CELERY_TASK_DEFAULT_QUEUE, *routed})
-
-
-def listening_socket() -> socket.socket:
-    """A socket on a free port, handed to a server so no other can take it."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    return sock
-
-
-def start(
-    name: str, args: list[str], env: dict, log_dir: Path, pass_fds=()
-) -> ServerProcess:
-    log_path = log_dir / f"{name}.log"
-    with log_path.open("wb") as log:
-        popen = subprocess.Popen(
-            [sys.executable, "-m", *args],
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            pass_fds=pass_fds,
-            # Its own process group, so teardown reaches gunicorn's workers too.
-            start_new_session=True,
-        )
-    return ServerProcess(name=name, popen=popen, log_path=log_path)
-
-
-def stop_all(processes: list[ServerProcess]) -> None:
-    """SIGTERM every group, wait, then SIGKILL whatever is left."""
-    for process in processes:
-        _signal_group(process, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_TIMEOUT
-    for process in processes:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.popen.wait(timeout=max(0.1, deadline - time.monotonic()))
-        # Sweep the group even when its leader left in time: a worker process
-        # orphaned by its arbiter must not outlive the test run.
-        _signal_group(process, signal.SIGKILL)
-        process.popen.wait(timeout=STOP_TIMEOUT)
-
-
-def _signal_group(process: ServerProcess, signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.popen.pid, signum)
-
-
-def wait_until_healthy(process: ServerProcess, base_url: str, deadline: float) -> None:
-    """Poll /healthz until it answers 200; fail with the server's output."""
-    last = "no answer yet"
-    while time.monotonic() < deadline:
-        if process.popen.poll() is not None:
-            break
-        try:
-            # S310: base_url is always http://127.0.0.1:<port>.
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2):  # noqa: S310
-                return
-        except urllib.error.HTTPError as error:
-            last = f"HTTP {error.code}: {error.read()[:500]!r}"
-        except OSError as error:
-            last = repr(error)
-        time.sleep(0.2)
-    pytest.fail(
-        f"{base_url}/healthz never answered 200 (last: {last}). " + process.describe()
-    )
-
-
-def wait_until_worker_answers(
-    process: ServerProcess, worker_name: str, deadline: float
-) -> None:
-    while time.monotonic() < deadline:
-        if process.popen.poll() is not None:
-            break
-        if celery_app.control.ping(destination=[worker_name], timeout=0.5):
-            return
-    pytest.fail(
-        f"Celery worker {worker_name} never answered a ping. " + process.describe()
-    )
 
 
 @pytest.fixture(scope="module")
@@ -229,61 +97,54 @@ def _forget_broker_connections() -> None:
 
 
 @pytest.fixture(scope="module")
-def topology(
-    django_db_setup, integration_redis_url, tmp_path_factory
-) -> Iterator[Topology]:
+def server_environment(django_db_setup, integration_redis_url) -> dict:
+    """What every server process of this module runs with."""
+    return server_env(
+        database_url=database_url_for(connection.settings_dict),
+        redis_url=integration_redis_url,
+    )
+
+
+@pytest.fixture(scope="module")
+def log_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("servers")
+
+
+@pytest.fixture(scope="module")
+def topology(server_environment, log_dir) -> Iterator[Topology]:
     """gunicorn, two daphne processes and a Celery worker, all ready."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "hertsreport.settings",
-        "DATABASE_URL": database_url_for(connection.settings_dict),
-        "REDIS_URL": integration_redis_url,
-        "CELERY_BROKER_URL": integration_redis_url,
-        "DEBUG": "false",
-        # The test signs sessions with its key; the servers must accept them.
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log_dir = tmp_path_factory.mktemp("topology")
+    env = server_environment
     worker_name = f"integration-{uuid.uuid4().hex[:8]}@localhost"
-    sockets = {
-        name: listening_socket() for name in ("gunicorn", "daphne-a", "daphne-b")
-    }
-    ports = {name: sock.getsockname()[1] for name, sock in sockets.items()}
     processes: list[ServerProcess] = []
+    ports: dict[str, int] = {}
     try:
-        fd = sockets["gunicorn"].fileno()
-        processes.append(
-            start(
-                "gunicorn",
-                [
-                    "gunicorn",
-                    "hertsreport.wsgi:application",
-                    f"--bind=fd://{fd}",
-                    "--workers=2",
-                    "--graceful-timeout=5",
-                    # Its default path is shared with any other gunicorn of
-                    # this user, a developer's own included.
-                    "--no-control-socket",
-                ],
-                env,
-                log_dir,
-                pass_fds=(fd,),
-            )
-        )
-        for name in ("daphne-a", "daphne-b"):
-            fd = sockets[name].fileno()
+        gunicorn_socket = listening_socket()
+        ports["gunicorn"] = gunicorn_socket.getsockname()[1]
+        fd = gunicorn_socket.fileno()
+        try:
             processes.append(
                 start(
-                    name,
-                    ["daphne", f"--fd={fd}", "hertsreport.asgi:application"],
+                    "gunicorn",
+                    [
+                        "gunicorn",
+                        "hertsreport.wsgi:application",
+                        f"--bind=fd://{fd}",
+                        "--workers=2",
+                        "--graceful-timeout=5",
+                        # Its default path is shared with any other gunicorn of
+                        # this user, a developer's own included.
+                        "--no-control-socket",
+                    ],
                     env,
                     log_dir,
                     pass_fds=(fd,),
                 )
             )
+        finally:
+            gunicorn_socket.close()
+        for name in ("daphne-a", "daphne-b"):
+            process, ports[name] = start_daphne(name, env, log_dir)
+            processes.append(process)
         processes.append(
             start(
                 "worker",
@@ -303,9 +164,6 @@ def topology(
                 log_dir,
             )
         )
-        # The servers hold their own copies of the sockets now.
-        for sock in sockets.values():
-            sock.close()
 
         deadline = time.monotonic() + READY_TIMEOUT
         by_name = {process.name: process for process in processes}
@@ -320,6 +178,15 @@ def topology(
             processes=processes,
         )
     finally:
-        for sock in sockets.values():
-            sock.close()
         stop_all(processes)
+
+
+@pytest.fixture
+def chat_open(db) -> None:
+    """Web chat staffed all day, every day (agents are made by each test)."""
+    from webchat.models import OpeningHours
+
+    for day in range(7):
+        OpeningHours.objects.create(
+            day=day, opens=time_of_day(0, 0), closes=time_of_day(23, 59, 59)
+        )

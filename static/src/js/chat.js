@@ -126,7 +126,14 @@ if (root) {
         clearTimeout(pongDue);
         break;
       case "error":
-        if (data.code === "too_fast") say(strings.too_fast);
+        if (data.code === "too_fast") {
+          say(strings.too_fast);
+          // The refused message stays in the outbox: send it again shortly.
+          const body = outbox.get(data.client_id);
+          if (body !== undefined) {
+            setTimeout(() => send({ type: "message", body, client_id: data.client_id }), 1200);
+          }
+        }
         if (data.code === "too_long") say(strings.too_long);
         if (data.code === "ended") finish();
         break;
