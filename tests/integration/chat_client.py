@@ -19,6 +19,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.test import Client
 from websockets.asyncio.client import ClientConnection, connect
@@ -213,3 +214,13 @@ async def wait_until(condition, *, timeout: float, describe) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError(f"not reached within {timeout} s: {describe()}")
+
+
+def run_bounded(scenario, timeout: float):
+    """Run an async scenario from a sync test, failing it after `timeout` s."""
+
+    async def bounded():
+        async with asyncio.timeout(timeout):
+            return await scenario()
+
+    return async_to_sync(bounded)()

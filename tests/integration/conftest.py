@@ -22,6 +22,9 @@ from django.test import override_settings
 
 from hertsreport.celery import app as celery_app
 from tests.integration.processes import (
+    CHAT_ASGI_APPLICATION,
+    CHAT_FLOOD_BURST,
+    CHAT_FLOOD_RATE,
     READY_TIMEOUT,
     ServerProcess,
     database_url_for,
@@ -30,6 +33,7 @@ from tests.integration.processes import (
     server_env,
     start,
     start_daphne,
+    start_ready_daphnes,
     stop_all,
     wait_until_healthy,
     wait_until_worker_answers,
@@ -190,3 +194,35 @@ def chat_open(db) -> None:
         OpeningHours.objects.create(
             day=day, opens=time_of_day(0, 0), closes=time_of_day(23, 59, 59)
         )
+
+
+@pytest.fixture(scope="module")
+def chat_environment(server_environment) -> dict:
+    return {
+        **server_environment,
+        "CHAT_FLOOD_RATE": str(CHAT_FLOOD_RATE),
+        "CHAT_FLOOD_BURST": str(CHAT_FLOOD_BURST),
+    }
+
+
+@pytest.fixture(scope="module")
+def chat_daphnes(chat_environment, log_dir) -> Iterator[list[ServerProcess]]:
+    """daphne A and daphne B for web chat, on the same database and Redis."""
+    processes, _ = start_ready_daphnes(
+        ["daphne-a", "daphne-b"],
+        chat_environment,
+        log_dir,
+        application=CHAT_ASGI_APPLICATION,
+    )
+    try:
+        yield processes
+    finally:
+        stop_all(processes)
+
+
+@pytest.fixture
+def chat_ports(chat_daphnes) -> list[int]:
+    """The ports of daphne A and B, both still running."""
+    for process in chat_daphnes:
+        assert process.popen.poll() is None, process.describe()
+    return [process.port for process in chat_daphnes]

@@ -32,6 +32,12 @@ READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 LOG_TAIL = 4000
 SITE_ASGI_APPLICATION = "hertsreport.asgi:application"
+# The site's application with a flood limit the chat tests choose
+# (chat_asgi.py says why): four times the pace their clients keep (50
+# messages a second), with the production burst, so a client that broke the
+# pace by much would be told "too_fast" and fail.
+CHAT_ASGI_APPLICATION = "tests.integration.chat_asgi:application"
+CHAT_FLOOD_RATE, CHAT_FLOOD_BURST = 200, 8
 
 
 @dataclass
@@ -39,6 +45,7 @@ class ServerProcess:
     name: str
     popen: subprocess.Popen
     log_path: Path
+    port: int | None = None
 
     def output(self) -> str:
         """The end of what the process wrote, for failure messages."""
@@ -163,6 +170,7 @@ def start_ready_daphnes(
     try:
         for name in names:
             process, port = start_daphne(name, env, log_dir, application=application)
+            process.port = port
             processes.append(process)
             ports.append(port)
         deadline = time.monotonic() + READY_TIMEOUT

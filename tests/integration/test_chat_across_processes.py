@@ -7,18 +7,15 @@ before it is sent, and an end that missed anything (a dropped connection, a
 killed server) gets it back by asking for what came after its last number.
 
 The daphne processes run tests/integration/chat_asgi.py, the site's own
-application with a higher flood limit: see that module for why.
+application with a higher flood limit: see that module for why. Agents
+accepting chats at the same moment are in test_chat_accepting.py.
 """
 
 import asyncio
-import threading
 from collections.abc import Iterator
-from unittest import mock
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
-from django.db import connection
-from django.utils import timezone
+from asgiref.sync import sync_to_async
 
 from tests.integration.chat_client import (
     AGENT_PATH,
@@ -26,63 +23,27 @@ from tests.integration.chat_client import (
     ChatEnd,
     agent_session,
     citizen_session,
+    run_bounded,
     wait_until,
 )
 from tests.integration.processes import (
+    CHAT_ASGI_APPLICATION,
     ServerProcess,
     kill,
     start_ready_daphnes,
     stop_all,
 )
 from tests.webchat.conftest import make_agent
-from webchat import services
 from webchat.models import Conversation, Message
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-CHAT_APPLICATION = "tests.integration.chat_asgi:application"
-# Four times the pace the clients keep (PACE), with the production burst: a
-# client that breaks the pace by much is told "too_fast", and the test fails.
-FLOOD_RATE, FLOOD_BURST = 200, 8
-PACE = 0.02  # seconds between one end's messages: 50 a second
+# Seconds between one end's messages: 50 a second, a quarter of the flood
+# limit the chat daphnes run with (processes.CHAT_FLOOD_RATE).
+PACE = 0.02
 MESSAGES_EACH_WAY = 200
 SCENARIO_TIMEOUT = 90.0
 SETTLE_TIMEOUT = 30.0
-
-
-# --- Processes ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chat_environment(server_environment) -> dict:
-    return {
-        **server_environment,
-        "CHAT_FLOOD_RATE": str(FLOOD_RATE),
-        "CHAT_FLOOD_BURST": str(FLOOD_BURST),
-    }
-
-
-@pytest.fixture(scope="module")
-def daphnes(chat_environment, log_dir) -> Iterator[tuple[list[ServerProcess], list]]:
-    """daphne A and daphne B, on the same database and Redis."""
-    processes, ports = start_ready_daphnes(
-        ["daphne-a", "daphne-b"],
-        chat_environment,
-        log_dir,
-        application=CHAT_APPLICATION,
-    )
-    try:
-        yield processes, ports
-    finally:
-        stop_all(processes)
-
-
-@pytest.fixture
-def daphne_ports(daphnes) -> list[int]:
-    processes, ports = daphnes
-    for process in processes:
-        assert process.popen.poll() is None, process.describe()
-    return ports
 
 
 def server_output(*processes: ServerProcess) -> str:
@@ -166,21 +127,13 @@ def assert_stored_once_each(stored: list[dict], sender: str, prefix: str, count)
     assert len(client_ids) == len(set(client_ids)) == count
 
 
-def run(scenario) -> object:
-    async def bounded():
-        async with asyncio.timeout(SCENARIO_TIMEOUT):
-            return await scenario()
-
-    return async_to_sync(bounded)()
-
-
 # --- a. A dropped connection in the middle of 200 messages each way -----------
 
 
 def test_messages_cross_daphne_processes_once_each_in_order_across_a_reconnect(
-    daphne_ports, daphnes, chat_open, django_user_model
+    chat_ports, chat_daphnes, chat_open, django_user_model
 ):
-    port_a, port_b = daphne_ports
+    port_a, port_b = chat_ports
     agent_key = agent_session(make_agent(django_user_model, "alex"))
     citizen = ChatEnd("citizen on A", CITIZEN_PATH, citizen_session("Jo"))
     agent = ChatEnd("agent on B", AGENT_PATH, agent_key)
@@ -231,9 +184,9 @@ def test_messages_cross_daphne_processes_once_each_in_order_across_a_reconnect(
         return conversation
 
     try:
-        conversation = run(scenario)
+        conversation = run_bounded(scenario, SCENARIO_TIMEOUT)
     except (AssertionError, TimeoutError) as failure:
-        pytest.fail(f"{failure}\n{server_output(*daphnes[0])}")
+        pytest.fail(f"{failure}\n{server_output(*chat_daphnes)}")
 
     assert stored_but_unacknowledged <= resent
     stored = assert_each_end_shows_the_stored_conversation_once_in_order(
@@ -257,7 +210,7 @@ def test_messages_cross_daphne_processes_once_each_in_order_across_a_reconnect(
 def doomed_daphne(chat_environment, log_dir) -> Iterator[tuple[ServerProcess, int]]:
     """A daphne of this test's own, so killing it leaves A and B to the others."""
     processes, ports = start_ready_daphnes(
-        ["daphne-c"], chat_environment, log_dir, application=CHAT_APPLICATION
+        ["daphne-c"], chat_environment, log_dir, application=CHAT_ASGI_APPLICATION
     )
     try:
         yield processes[0], ports[0]
@@ -266,10 +219,10 @@ def doomed_daphne(chat_environment, log_dir) -> Iterator[tuple[ServerProcess, in
 
 
 def test_citizen_whose_daphne_is_killed_reconnects_to_another_and_loses_nothing(
-    daphne_ports, daphnes, doomed_daphne, chat_open, django_user_model
+    chat_ports, chat_daphnes, doomed_daphne, chat_open, django_user_model
 ):
     doomed, port_c = doomed_daphne
-    _, port_b = daphne_ports
+    _, port_b = chat_ports
     agent_key = agent_session(make_agent(django_user_model, "alex"))
     citizen = ChatEnd("citizen on C then B", CITIZEN_PATH, citizen_session("Jo"))
     agent = ChatEnd("agent on B", AGENT_PATH, agent_key)
@@ -303,9 +256,9 @@ def test_citizen_whose_daphne_is_killed_reconnects_to_another_and_loses_nothing(
         return conversation
 
     try:
-        conversation = run(scenario)
+        conversation = run_bounded(scenario, SCENARIO_TIMEOUT)
     except (AssertionError, TimeoutError) as failure:
-        pytest.fail(f"{failure}\n{server_output(*daphnes[0], doomed)}")
+        pytest.fail(f"{failure}\n{server_output(*chat_daphnes, doomed)}")
 
     assert doomed.popen.returncode == -9
     assert seen_before_kill["unacknowledged"] > 0
@@ -317,166 +270,3 @@ def test_citizen_whose_daphne_is_killed_reconnects_to_another_and_loses_nothing(
     # What the agent said while the citizen was away reached them afterwards.
     missed = [m for m in citizen.shown if m["seq"] > seen_before_kill["last_seq"]]
     assert {f"agent says {n}" for n in while_down} <= {m["body"] for m in missed}
-
-
-# --- c. Two agents accepting at the same moment -------------------------------
-
-
-def accept_at_once(ports: list[int], agent_keys: list[str]) -> list[dict]:
-    """Both consoles press "Accept" together; what each was answered."""
-
-    async def scenario():
-        consoles = [
-            ChatEnd(f"agent {n} on {'AB'[n]}", AGENT_PATH, key)
-            for n, key in enumerate(agent_keys)
-        ]
-        try:
-            for console, port in zip(consoles, ports, strict=True):
-                await console.connect(port)
-                await console.next_event("queue")
-            await asyncio.gather(*(c.send({"type": "accept"}) for c in consoles))
-            return await asyncio.gather(
-                *(c.next_event("conversation", "error") for c in consoles)
-            )
-        finally:
-            for console in consoles:
-                await console.close()
-
-    return run(scenario)
-
-
-def test_one_waiting_chat_goes_to_exactly_one_of_two_agents_accepting_at_once(
-    daphne_ports, chat_open, django_user_model
-):
-    agents = [make_agent(django_user_model, name) for name in ("alex", "sam")]
-    citizen_session("Jo")
-    waiting = Conversation.objects.get()
-
-    answers = accept_at_once(daphne_ports, [agent_session(a) for a in agents])
-
-    won = [n for n, answer in enumerate(answers) if answer["type"] == "conversation"]
-    lost = [n for n, answer in enumerate(answers) if answer["type"] == "error"]
-    assert len(won) == 1 and len(lost) == 1, answers
-    assert answers[won[0]]["conversation"]["id"] == waiting.pk
-    assert answers[lost[0]]["code"] == "queue_empty"
-    waiting.refresh_from_db()
-    assert waiting.status == Conversation.Status.ACTIVE
-    assert waiting.agent == agents[won[0]]
-
-
-def test_two_waiting_chats_go_one_to_each_of_two_agents_accepting_at_once(
-    daphne_ports, chat_open, django_user_model
-):
-    agents = [make_agent(django_user_model, name) for name in ("alex", "sam")]
-    citizen_session("Jo"), citizen_session("Sam")
-
-    answers = accept_at_once(daphne_ports, [agent_session(a) for a in agents])
-
-    assert [answer["type"] for answer in answers] == ["conversation"] * 2, answers
-    taken = {answer["conversation"]["id"] for answer in answers}
-    assert len(taken) == 2
-    holders = dict(Conversation.objects.values_list("pk", "agent__username"))
-    assert holders == {
-        answers[0]["conversation"]["id"]: "alex",
-        answers[1]["conversation"]["id"]: "sam",
-    }
-
-
-# --- c. The same, two threads on two database connections ---------------------
-
-
-def accept_in_two_threads(agents, *, hold_seconds: float = 10) -> tuple[list, list]:
-    """Each agent's thread calls accept_next_chat at once: what each got.
-
-    accept_next_chat posts the "has joined" message while it holds the row
-    lock of the chat it took. The stand-in below keeps each thread there
-    until every other thread has either got there too (it holds a lock of
-    its own) or has its answer, so the transactions overlap for certain, not
-    by luck of timing. Were a thread to wait for another's lock instead, it
-    would get neither, and the one holding the lock would wait `hold_seconds`
-    alone: the second list names the threads that did.
-
-    The answers are in the order of `agents`: a conversation id, None (no
-    chat waiting) or the exception raised.
-    """
-    post_message = services.post_message
-    start_together = threading.Barrier(len(agents), timeout=10)
-    state = threading.Condition()
-    arrived: set[str] = set()  # holding a lock, or answered
-    held_alone: list[str] = []
-    results: dict[str, object] = {}
-
-    def arrive() -> None:
-        with state:
-            arrived.add(threading.current_thread().name)
-            state.notify_all()
-
-    def holding_the_lock(**kwargs):
-        arrive()
-        with state:
-            if not state.wait_for(lambda: len(arrived) == len(agents), hold_seconds):
-                held_alone.append(threading.current_thread().name)
-        return post_message(**kwargs)
-
-    def accept(agent):
-        name = threading.current_thread().name
-        try:
-            start_together.wait()
-            conversation = services.accept_next_chat(agent=agent, now=timezone.now())
-            results[name] = conversation.pk if conversation else None
-        except BaseException as error:  # reported by the test, not lost
-            results[name] = error
-        finally:
-            arrive()
-            connection.close()
-
-    threads = [
-        threading.Thread(target=accept, args=(agent,), name=f"{n} {agent.username}")
-        for n, agent in enumerate(agents)
-    ]
-    with mock.patch.object(services, "post_message", holding_the_lock):
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return [results[thread.name] for thread in threads], held_alone
-
-
-def test_accept_next_chat_skips_a_chat_another_agent_has_locked(
-    integration_redis_url, chat_open, django_user_model
-):
-    agents = [make_agent(django_user_model, name) for name in ("alex", "sam")]
-    citizen_session("Jo")
-    waiting = Conversation.objects.get()
-
-    answers, held_alone = accept_in_two_threads(agents)
-
-    # The loser was answered "nothing waiting" while the winner held the lock.
-    assert held_alone == [], answers
-    assert sorted(answers, key=lambda pk: pk is None) == [waiting.pk, None]
-
-
-def test_two_agents_each_lock_a_different_chat_at_the_same_moment(
-    integration_redis_url, chat_open, django_user_model
-):
-    agents = [make_agent(django_user_model, name) for name in ("alex", "sam")]
-    citizen_session("Jo"), citizen_session("Sam")
-
-    answers, held_alone = accept_in_two_threads(agents)
-
-    assert held_alone == [], answers
-    assert all(isinstance(pk, int) for pk in answers), answers
-    assert len(set(answers)) == 2
-
-
-def test_one_agent_accepting_from_two_consoles_at_once_stays_within_capacity(
-    integration_redis_url, chat_open, django_user_model
-):
-    agent = make_agent(django_user_model, "alex", capacity=1)
-    citizen_session("Jo"), citizen_session("Sam")
-
-    answers, _ = accept_in_two_threads([agent, agent], hold_seconds=2)
-
-    assert Conversation.objects.filter(agent=agent).count() == 1, answers
-    assert [type(answer) for answer in answers].count(int) == 1, answers
