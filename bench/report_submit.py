@@ -8,7 +8,7 @@ INSERT, through the same server. Prints requests per second, p50/p95
 latency, and the ratio to the floor.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hertsreport \\
-    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/report_submit.py
+    REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python -m bench.report_submit
 """
 
 import argparse
@@ -16,7 +16,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,47 +23,28 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
+
+from bench import servers
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH_DB = "hertsreport_bench"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def bench_env(database_url: str, redis_url: str) -> dict:
-    parsed = urlparse(database_url)
-    bench_url = parsed._replace(path=f"/{BENCH_DB}").geturl()
+def report_env(database_url: str, redis_url: str) -> dict:
+    """Production settings on the bench's own database, with the floor view."""
     return {
-        **os.environ,
+        **servers.bench_env(
+            servers.database_url_named(database_url, BENCH_DB), redis_url
+        ),
         "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DATABASE_URL": bench_url,
-        "REDIS_URL": redis_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "k" * 50,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
     }
 
 
-def prepare_database(env: dict, database_url: str) -> None:
+def prepare_database(env: dict) -> None:
     import psycopg
 
-    admin_url = urlparse(database_url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=REPO,
-        env=env,
-        check=True,
-    )
+    servers.create_database(env)
     with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
         conn.execute(
             "CREATE TABLE bench_floor (id bigserial primary key, payload text, "
@@ -229,7 +209,7 @@ def summarise(name: str, latencies: list[float], seconds: float) -> dict:
 
 
 def bench_server(kind: str, env: dict, count: int, clients: int, workers: int):
-    port = free_port()
+    port = servers.free_port()
     process = start_server(kind, port, env, workers)
     try:
         sessions = make_sessions(env, count)
@@ -284,8 +264,8 @@ def main() -> None:
         sys.exit(
             "Set DATABASE_URL (PostgreSQL) and REDIS_URL: this measures production."
         )
-    env = bench_env(database_url, redis_url.rsplit("/", 1)[0] + "/14")
-    prepare_database(env, database_url)
+    env = report_env(database_url, redis_url.rsplit("/", 1)[0] + "/14")
+    prepare_database(env)
     print(
         f"{args.reports} reports, {args.clients} clients at once, "
         f"{os.cpu_count()} cores, gunicorn with {args.workers} workers"
@@ -304,6 +284,7 @@ def main() -> None:
     gunicorn_submit = results["gunicorn"][1]["rate"]
     daphne_submit = results["daphne"][1]["rate"]
     print(f"  gunicorn / daphne, submitting: {gunicorn_submit / daphne_submit:.2f}x")
+    servers.drop_database(env)
 
 
 if __name__ == "__main__":
