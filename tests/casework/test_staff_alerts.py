@@ -2,7 +2,6 @@
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 
@@ -10,6 +9,7 @@ from casework.consumers import CLOSE_FORBIDDEN
 from casework.models import StaffNotice
 from casework.services import post_staff_notice
 from hertsreport.asgi import application
+from tests.websockets import Communicator as WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,7 +3,6 @@
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -11,6 +10,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from casework.models import StaffNotice
 from hertsreport.asgi import application
 from tests.webchat.conftest import make_agent
+from tests.websockets import Communicator as WebsocketCommunicator
 from webchat import services
 from webchat.consumers import CLOSE_FORBIDDEN
 from webchat.models import CannedReply, Conversation, DangerPhrase, Message
