@@ -25,10 +25,15 @@ class StaffAlertsConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.channel_layer.group_add(STAFF_ALERTS_GROUP, self.channel_name)
+        self.listening = True
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
-        await self.channel_layer.group_discard(STAFF_ALERTS_GROUP, self.channel_name)
+        # A refused connection never joined: nothing to tell the channel layer.
+        if getattr(self, "listening", False):
+            await self.channel_layer.group_discard(
+                STAFF_ALERTS_GROUP, self.channel_name
+            )
 
     async def receive_json(self, content, **kwargs) -> None:
         # Staff pages only listen; the heartbeat keeps idle proxies from
