@@ -11,8 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Fixed, Size
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from hertsreport import fields as f
 
@@ -23,6 +25,15 @@ def answer(answers: dict, slug: str, field: str):
 
 def always(answers: dict) -> bool:
     return True
+
+
+def choices_then_elsewhere(ours, elsewhere) -> list[Choice]:
+    """Radio choices (slug, label, hint) for what we handle, an "or" divider,
+    then the ones that belong to another service."""
+    choices = [Choice(c.slug, c.label, hint=c.hint) for c in ours]
+    last = ours[-1]
+    choices[-1] = Choice(last.slug, last.label, hint=last.hint, divider=_("or"))
+    return choices + [Choice(c.slug, c.label, hint=c.hint) for c in elsewhere]
 
 
 class StepForm(forms.Form):

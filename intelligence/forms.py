@@ -1,11 +1,10 @@
 """One form per page of the intelligence journey."""
 
-from crispy_forms_gds.choices import Choice
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hertsreport import fields as f
-from hertsreport.journeys import StepForm
+from hertsreport.journeys import StepForm, choices_then_elsewhere
 from intelligence.topics import ELSEWHERE, TOPICS
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -28,19 +27,12 @@ class DangerForm(StepForm):
     )
 
 
-def _topic_choices() -> list[Choice]:
-    choices = [Choice(t.slug, t.label, hint=t.hint) for t in TOPICS]
-    last = TOPICS[-1]
-    choices[-1] = Choice(last.slug, last.label, hint=last.hint, divider=_("or"))
-    return choices + [Choice(t.slug, t.label, hint=t.hint) for t in ELSEWHERE]
-
-
 class TopicForm(StepForm):
     title = _("What is your information about?")
     heading_field = "topic"
     topic = f.Choice(
         label=_("What is your information about?"),
-        choices=_topic_choices(),
+        choices=choices_then_elsewhere(TOPICS, ELSEWHERE),
         required_message=_("Select what your information is about"),
     )
 

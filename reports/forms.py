@@ -5,13 +5,12 @@ answer for the draft and back, and describes its answer for "Check your
 answers" and for staff.
 """
 
-from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hertsreport import fields as f
-from hertsreport.journeys import StepForm
+from hertsreport.journeys import StepForm, choices_then_elsewhere
 from reports.kinds import ELSEWHERE, REPORTABLE
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -38,24 +37,12 @@ class EmergencyForm(StepForm):
     )
 
 
-def _kind_choices() -> list[Choice]:
-    choices = [Choice(k.slug, k.label, hint=k.hint) for k in REPORTABLE]
-    # A divider before the kinds of report that belong to other services.
-    choices[-1] = Choice(
-        REPORTABLE[-1].slug,
-        REPORTABLE[-1].label,
-        hint=REPORTABLE[-1].hint,
-        divider=_("or"),
-    )
-    return choices + [Choice(k.slug, k.label, hint=k.hint) for k in ELSEWHERE]
-
-
 class KindForm(StepForm):
     title = _("What do you want to report?")
     heading_field = "kind"
     kind = f.Choice(
         label=_("What do you want to report?"),
-        choices=_kind_choices(),
+        choices=choices_then_elsewhere(REPORTABLE, ELSEWHERE),
         required_message=_("Select what you want to report"),
     )
 

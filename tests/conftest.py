@@ -75,3 +75,32 @@ def _force_login_includes_the_second_factor(monkeypatch):
             session.save()
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    session.config.hertsreport_exit_status = int(exitstatus)
+
+
+def pytest_unconfigure(config):
+    """Never let a stuck thread keep a finished run from exiting.
+
+    A test that leaves a non-daemon thread behind (a websocket consumer
+    waiting on a closed event loop, say) would otherwise hold pytest open
+    after its summary until CI's time runs out. Say which threads, then exit
+    with the run's own status.
+    """
+    import os
+    import sys
+    import threading
+
+    stuck = [
+        thread.name
+        for thread in threading.enumerate()
+        if thread is not threading.main_thread() and not thread.daemon
+    ]
+    status = getattr(config, "hertsreport_exit_status", None)
+    if stuck and status is not None:
+        sys.stdout.flush()
+        sys.stderr.write(f"Threads still running after the tests: {stuck}\n")
+        sys.stderr.flush()
+        os._exit(status)
