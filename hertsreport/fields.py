@@ -19,6 +19,10 @@ from casework.services import outward_code_of
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# The answers to a yes-or-no question, for radios.
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
 class Text(forms.CharField):
     """A text answer. `name` is how error messages refer to it ("your name")."""
 

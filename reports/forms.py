@@ -10,11 +10,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hertsreport import fields as f
+from hertsreport.fields import YES_NO
 from hertsreport.journeys import StepForm, choices_then_elsewhere
 from reports.kinds import ELSEWHERE, REPORTABLE
-
-YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-
 
 # --- Before the details ---------------------------------------------------
 
