@@ -110,6 +110,7 @@ def queue_email(
     body: str,
     now: datetime,
     case: Case | None = None,
+    new_key: bool = False,
 ) -> OutboundEmail:
     """Write an email to the outbox; it is delivered once the caller commits.
 
@@ -117,12 +118,16 @@ def queue_email(
     racing on one key would fail the later one on the unique key (its caller
     retries and then finds the email); keys name one event, so that does not
     happen in practice, and we save the savepoints get_or_create would cost.
+
+    `new_key`: the key names something made in the caller's transaction (a
+    case's new reference), so it cannot be in the outbox yet: skip looking.
     """
     from casework.tasks import deliver_email
 
-    email = OutboundEmail.objects.filter(idempotency_key=key).first()
-    if email is not None:
-        return email
+    if not new_key:
+        email = OutboundEmail.objects.filter(idempotency_key=key).first()
+        if email is not None:
+            return email
     email = OutboundEmail.objects.create(
         idempotency_key=key,
         to=to,

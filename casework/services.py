@@ -7,7 +7,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
-from casework.models import District, PostcodeArea, StaffNotice
+from casework.models import District, StaffNotice
+from casework.reference_data import district_for_outward_code
 
 STAFF_ALERTS_GROUP = "staff-alerts"
 
@@ -28,15 +29,7 @@ def outward_code_of(postcode: str) -> str:
 
 def district_for_postcode(postcode: str) -> District | None:
     """The district a postcode lies in, or None when it is outside the county."""
-    code = outward_code_of(postcode)
-    if not code:
-        return None
-    area = (
-        PostcodeArea.objects.select_related("district")
-        .filter(outward_code=code)
-        .first()
-    )
-    return area.district if area else None
+    return district_for_outward_code(outward_code_of(postcode))
 
 
 @transaction.atomic

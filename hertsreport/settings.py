@@ -115,11 +115,14 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hertsreport.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hertsreport",
         }
     }
+    # Sessions read from Redis and fall back to the database: a request that
+    # carries a session (every journey page) saves a database round trip.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -314,6 +317,10 @@ FORCE_NAME = _("Hertfordshire Constabulary")
 # Hours from arrival to first review by control-room staff, by case priority
 # (1 urgent … 4 low). The public are promised a reply within 48 hours.
 CASE_FIRST_REVIEW_HOURS = {1: 1, 2: 4, 3: 24, 4: 48}
+
+# Postcode areas, districts and teams are read on every submission, so each
+# process keeps them in memory this long (casework/reference_data.py).
+ROUTING_CACHE_SECONDS = int(os.environ.get("ROUTING_CACHE_SECONDS", "60"))
 
 # --- Evidence uploads (casework/uploads.py, casework/scanning.py) -----------
 # Files the public send with a report. Never served by URL: they live outside

@@ -20,6 +20,7 @@ from casework.attachments import (
 )
 from casework.cases import open_case, queue_email
 from casework.models import Case, Team
+from casework.reference_data import neighbourhood_team_of, team_named
 from casework.scanning import scanner_from_settings
 from casework.services import district_for_postcode, post_staff_notice
 from casework.uploads import UploadRejected, check_upload, display_name
@@ -248,11 +249,9 @@ def team_for(kind: CrimeKind, postcode: str) -> Team | None:
     if kind.team == "Safer Neighbourhood Team":
         district = district_for_postcode(postcode)
         if district:
-            return Team.objects.filter(
-                kind=Team.Kind.NEIGHBOURHOOD, district=district
-            ).first()
-        return Team.objects.filter(name="Crime Management Unit").first()
-    return Team.objects.filter(name=kind.team).first()
+            return neighbourhood_team_of(district)
+        return team_named("Crime Management Unit")
+    return team_named(kind.team)
 
 
 def _occurred(answers: dict) -> tuple[date | None, date | None, str]:
@@ -327,7 +326,8 @@ def submit_report(*, draft_id, now: datetime) -> Report:
             victim_name=(answers.get("victim") or {}).get("victim_name", ""),
             submitted_at=now,
         )
-        move_to_case(draft_key=draft.pk, case=case)
+        if draft.answers.get(FILES_SLUG, {}).get("files"):
+            move_to_case(draft_key=draft.pk, case=case)
         draft.report = report
         draft.answers = {}
         draft.resume_token_hash = ""
@@ -340,6 +340,7 @@ def submit_report(*, draft_id, now: datetime) -> Report:
             body=acknowledgement_text(case),
             case=case,
             now=now,
+            new_key=True,
         )
         if priority <= Case.Priority.HIGH:
             post_staff_notice(

@@ -297,6 +297,19 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
+    form = DeclarationForm(request.POST if request.method == "POST" else None)
+    draft_id = request.session.get(SESSION_DRAFT)
+    if draft_id and request.method == "POST" and form.is_valid():
+        # Straight to the service, without reading the draft first: it locks
+        # the draft and checks it is live, complete and not sent already.
+        try:
+            services.submit_report(draft_id=draft_id, now=timezone.now())
+        except services.DraftNotFound:
+            return redirect("reports:start")
+        except services.IncompleteReport as missing_page:
+            return redirect("reports:step", slug=str(missing_page))
+        # The session's draft now leads to the report: nothing to write.
+        return redirect("reports:confirmation")
     draft = _draft(request)
     if draft is None:
         return redirect("reports:start")
@@ -305,14 +318,6 @@ def check(request: HttpRequest) -> HttpResponse:
     missing = journey.first_unanswered(draft.answers)
     if missing is not None:
         return redirect(_url_for(missing))
-    form = DeclarationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.submit_report(draft_id=draft.pk, now=timezone.now())
-        except services.IncompleteReport as missing_page:
-            return redirect("reports:step", slug=str(missing_page))
-        # The session's draft now leads to the report: nothing to write.
-        return redirect("reports:confirmation")
     return _page(
         request,
         "check.html",

@@ -38,6 +38,17 @@ def _celery_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_routing_data():
+    """Each test's districts and teams roll back with it: no process copy may
+    outlive the test that read them (casework/reference_data.py)."""
+    from casework import reference_data
+
+    reference_data.forget()
+    yield
+    reference_data.forget()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's million rounds are the point in production, not in tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -3,7 +3,7 @@
 import pytest
 
 from casework.districts import DISTRICT_OUTWARD_CODES
-from casework.models import District, Team
+from casework.models import District, PostcodeArea, Team
 from casework.services import district_for_postcode, outward_code_of
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,32 @@ def test_the_ten_districts_each_have_a_safer_neighbourhood_team():
 def test_no_outward_code_is_listed_under_two_districts():
     codes = [code for codes in DISTRICT_OUTWARD_CODES.values() for code in codes]
     assert len(codes) == len(set(codes))
+
+
+def test_a_postcode_moved_to_another_district_in_admin_routes_there_at_once():
+    assert district_for_postcode("AL1 3JX").name == "St Albans"
+    area = PostcodeArea.objects.get(outward_code="AL1")
+    area.district = District.objects.get(name="Dacorum")
+    area.save()
+
+    assert district_for_postcode("AL1 3JX").name == "Dacorum"
+
+
+def test_a_new_postcode_area_routes_at_once():
+    assert district_for_postcode("EN5 1AA") is None
+    PostcodeArea.objects.create(
+        outward_code="EN5", district=District.objects.get(name="Hertsmere")
+    )
+
+    assert district_for_postcode("EN5 1AA").name == "Hertsmere"
+
+
+def test_another_process_s_edit_is_seen_once_the_copy_is_old(settings):
+    """Edits made elsewhere send no signal here: the copy's age bounds them."""
+    assert district_for_postcode("AL1 3JX").name == "St Albans"
+    dacorum = District.objects.get(name="Dacorum")
+    PostcodeArea.objects.filter(outward_code="AL1").update(district=dacorum)
+    assert district_for_postcode("AL1 3JX").name == "St Albans"
+
+    settings.ROUTING_CACHE_SECONDS = 0
+    assert district_for_postcode("AL1 3JX").name == "Dacorum"
