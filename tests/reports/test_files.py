@@ -26,7 +26,8 @@ def upload_to(client, *uploads, action="continue", page="/report/files/"):
 
 
 def a_pdf(name="statement.pdf"):
-    return files.upload(name, files.PDF)
+    # Each name its own content: the same file sent twice is kept once.
+    return files.upload(name, files.PDF + f"% {name}\n".encode())
 
 
 def error_messages(html: str) -> list[str]:
