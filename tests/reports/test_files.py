@@ -16,6 +16,7 @@ from casework.scanning import EICAR
 from reports import services
 from reports.models import Report, ReportDraft
 from tests.casework import files
+from tests.casework.files import error_messages
 from tests.reports.journey_data import complete_journey
 
 pytestmark = pytest.mark.django_db
@@ -28,19 +29,6 @@ def upload_to(client, *uploads, action="continue", page="/report/files/"):
 def a_pdf(name="statement.pdf"):
     # Each name its own content: the same file sent twice is kept once.
     return files.upload(name, files.PDF + f"% {name}\n".encode())
-
-
-def error_messages(html: str) -> list[str]:
-    """The messages beside the field (not those in the summary at the top)."""
-    return [
-        re.sub(r"\s+", " ", text).strip()
-        for text in re.findall(
-            r'class="govuk-error-message">\s*<span class="govuk-visually-hidden">'
-            r"Error:</span>(.*?)</span>",
-            html,
-            re.S,
-        )
-    ]
 
 
 @pytest.fixture
