@@ -1,4 +1,5 @@
-"""Actions of "Tell us about something": drafts, the submit, grading.
+"""Actions of "Tell us about something": drafts, files and the submit.
+Grading and dissemination by staff: intelligence.grading.
 
 Nothing here is ever given the request: no address, browser detail or cookie
 can reach the database, a log line or a task from this module.
@@ -32,7 +33,6 @@ from casework.uploads import EVIDENCE, PHOTOS_ONLY, UploadRules
 from intelligence.journey import JOURNEY, gives_details
 from intelligence.models import (
     IntelligenceDraft,
-    IntelligenceStatus,
     IntelligenceSubmission,
 )
 from intelligence.topics import BY_SLUG, RISK_WORDS
@@ -48,10 +48,6 @@ class DraftNotFound(LookupError):
 
 
 class IncompleteSubmission(ValueError):
-    pass
-
-
-class GradingError(Exception):
     pass
 
 
@@ -355,90 +351,3 @@ def purge_expired_drafts(*, now: datetime) -> int:
         submission__isnull=False, updated_at__lte=now - timedelta(hours=1)
     )
     return expired.delete()[0] + submitted.delete()[0]
-
-
-# --- Staff ---------------------------------------------------------------
-
-TRANSITIONS = {
-    IntelligenceStatus.NEW: {
-        IntelligenceStatus.ASSESSING,
-        IntelligenceStatus.NO_FURTHER_ACTION,
-    },
-    IntelligenceStatus.ASSESSING: {
-        IntelligenceStatus.DEVELOPED,
-        IntelligenceStatus.DISSEMINATED,
-        IntelligenceStatus.NO_FURTHER_ACTION,
-    },
-    IntelligenceStatus.DEVELOPED: {
-        IntelligenceStatus.DISSEMINATED,
-        IntelligenceStatus.NO_FURTHER_ACTION,
-    },
-    IntelligenceStatus.DISSEMINATED: set(),
-    IntelligenceStatus.NO_FURTHER_ACTION: {IntelligenceStatus.ASSESSING},
-}
-
-
-def check_can_grade(user) -> None:
-    if not (user.is_active and user.has_perm("intelligence.grade_intelligence")):
-        raise GradingError(_("Only intelligence officers can grade intelligence."))
-
-
-@transaction.atomic
-def grade(
-    *,
-    submission_id: int,
-    by,
-    source_evaluation: str,
-    intelligence_assessment: str,
-    handling_code: str,
-    handling_conditions: str,
-    sanitised_text: str,
-    now: datetime,
-) -> IntelligenceSubmission:
-    """Record the 3x5x2 grading. Conditions are required for handling code C."""
-    check_can_grade(by)
-    submission = IntelligenceSubmission.objects.select_for_update().get(
-        pk=submission_id
-    )
-    if handling_code == "C" and not handling_conditions.strip():
-        raise GradingError(_("Give the conditions for handling code C."))
-    if not sanitised_text.strip():
-        raise GradingError(_("Write the sanitised text that can be shared."))
-    submission.source_evaluation = source_evaluation
-    submission.intelligence_assessment = intelligence_assessment
-    submission.handling_code = handling_code
-    submission.handling_conditions = handling_conditions.strip()
-    submission.sanitised_text = sanitised_text.strip()
-    submission.graded_by = by
-    submission.graded_at = now
-    if submission.status == IntelligenceStatus.NEW:
-        submission.status = IntelligenceStatus.ASSESSING
-    submission.save()
-    return submission
-
-
-@transaction.atomic
-def change_status(
-    *, submission_id: int, to: str, by, now: datetime, team: Team | None = None
-) -> IntelligenceSubmission:
-    check_can_grade(by)
-    submission = IntelligenceSubmission.objects.select_for_update().get(
-        pk=submission_id
-    )
-    if to not in TRANSITIONS[submission.status]:
-        raise GradingError(
-            _("Intelligence that is %(now)s cannot become %(to)s.")
-            % {
-                "now": submission.get_status_display().lower(),
-                "to": IntelligenceStatus(to).label.lower(),
-            }
-        )
-    if to == IntelligenceStatus.DISSEMINATED:
-        if team is None:
-            raise GradingError(_("Choose the team it is disseminated to."))
-        if not submission.source_evaluation:
-            raise GradingError(_("Grade it before disseminating it."))
-        submission.disseminated_to = team
-    submission.status = to
-    submission.save(update_fields=["status", "disseminated_to"])
-    return submission
