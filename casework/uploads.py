@@ -30,6 +30,7 @@ from django.core.files.uploadhandler import (
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageOps
+from pillow_heif import register_heif_opener
 
 from casework.scanning import Scanner, ScannerUnavailable, Verdict
 
@@ -39,30 +40,50 @@ logger = logging.getLogger(__name__)
 HEAD_BYTES = 8192
 
 
+# HEIC/HEIF photos (what iPhones and many Android phones take) are decoded by
+# pillow-heif, which bundles libheif; registered once, here, for every
+# Image.open. Embedded thumbnails are not decoded: we never keep them.
+register_heif_opener(thumbnails=False)
+
+
 @dataclass(frozen=True)
 class FileKind:
     content_type: str
-    extension: str
+    extension: str  # of the file as we store it
     category: str  # a key of settings.EVIDENCE_MAX_BYTES
     pillow_format: str = ""  # set for photos, which are re-encoded
 
 
 JPEG = FileKind("image/jpeg", "jpg", "image", "JPEG")
 PNG = FileKind("image/png", "png", "image", "PNG")
-# HEIC (iPhone photos) is left out: Pillow cannot decode it without a plugin
-# (pillow-heif, which bundles libheif), and iPhones send a JPG when the page
-# does not ask for HEIC (see UploadRules.accept).
+# Kept as a JPEG: staff (and their tools) can open it anywhere.
+HEIC = FileKind("image/heic", "jpg", "image", "HEIF")
+HEIF = FileKind("image/heif", "jpg", "image", "HEIF")
+# What a photo of each format is stored as, when not the same format.
+STORED_AS = {"HEIF": JPEG}
 ALLOWED = {
     kind.content_type: kind
     for kind in [
         JPEG,
         PNG,
+        HEIC,
+        HEIF,
         FileKind("video/mp4", "mp4", "video"),
         FileKind("video/quicktime", "mov", "video"),
         FileKind("application/pdf", "pdf", "document"),
     ]
 }
-HEIF_TYPES = {"image/heic", "image/heif"}
+PHOTO_ACCEPT = [
+    "image/jpeg",
+    "image/png",
+    "image/heic",
+    "image/heif",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".heic",
+    ".heif",
+]
 
 
 @dataclass(frozen=True)
@@ -92,16 +113,19 @@ class UploadRules:
 # Crime reports, and intelligence from someone who gives their details.
 EVIDENCE = UploadRules(
     kinds=tuple(ALLOWED.values()),
-    types_text=gettext_lazy("a JPG, PNG, MP4, MOV or PDF"),
-    accept=",".join([*ALLOWED, ".jpg", ".jpeg", ".png", ".mp4", ".mov", ".pdf"]),
+    types_text=gettext_lazy("a JPG, PNG, HEIC, MP4, MOV or PDF"),
+    accept=",".join(
+        [*PHOTO_ACCEPT, "video/mp4", "video/quicktime", "application/pdf"]
+        + [".mp4", ".mov", ".pdf"]
+    ),
 )
 # Intelligence from someone who stays anonymous: a video or a document keeps
 # what its maker wrote into it (names, places, devices) and we cannot clean
 # it, so only photos are taken, and kept with nothing but their pixels.
 PHOTOS_ONLY = UploadRules(
-    kinds=(JPEG, PNG),
-    types_text=gettext_lazy("a JPG or PNG"),
-    accept=",".join(["image/jpeg", "image/png", ".jpg", ".jpeg", ".png"]),
+    kinds=(JPEG, PNG, HEIC, HEIF),
+    types_text=gettext_lazy("a JPG, PNG or HEIC"),
+    accept=",".join(PHOTO_ACCEPT),
     refused_kind_text=gettext_lazy(". Videos and documents cannot be sent anonymously"),
     keep_colour_profile=False,
     keep_names=False,
@@ -196,9 +220,7 @@ def check_upload(
             "name": name,
             "types": rules.types_text,
         }
-        if detected in HEIF_TYPES:
-            message += _(". HEIC photos cannot be sent: save it as a JPG first")
-        elif detected in ALLOWED and rules.refused_kind_text:
+        if detected in ALLOWED and rules.refused_kind_text:
             message += str(rules.refused_kind_text)
         raise UploadRejected(message)
 
@@ -208,6 +230,11 @@ def check_upload(
         if kind.pillow_format
         else upload
     )
+    if kind.pillow_format in STORED_AS:
+        # A HEIC kept as a JPEG is named like one, so it opens when staff
+        # download it.
+        kind = STORED_AS[kind.pillow_format]
+        name = f"{name.rsplit('.', 1)[0] if '.' in name else name}.{kind.extension}"
     digest = hashlib.sha256()
     for chunk in content.chunks():
         digest.update(chunk)
@@ -247,15 +274,16 @@ def _reencoded(
             upright = ImageOps.exif_transpose(image)
         if icc_profile and not keep_colour_profile:
             upright, icc_profile = _in_srgb(upright, icc_profile), None
-        if kind.pillow_format == "PNG" and (
+        save_as = STORED_AS.get(kind.pillow_format, kind).pillow_format
+        if save_as == "PNG" and (
             upright.mode in {"P", "PA"} or "transparency" in upright.info
         ):
             upright = upright.convert("RGBA")
-        elif kind.pillow_format == "JPEG" and upright.mode not in {"L", "RGB", "CMYK"}:
+        elif save_as == "JPEG" and upright.mode not in {"L", "RGB", "CMYK"}:
             upright = upright.convert("RGB")
         upright.info.clear()
         out = io.BytesIO()
-        if kind.pillow_format == "JPEG":
+        if save_as == "JPEG":
             upright.save(out, "JPEG", quality=90, icc_profile=icc_profile)
         else:
             upright.save(out, "PNG", icc_profile=icc_profile)

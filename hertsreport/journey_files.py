@@ -57,17 +57,17 @@ class FilesForm(StepForm):
         if _takes_only_photos(rules):
             self.title = self.photos_title
             field.help_text = _(
-                "You can upload up to %(count)s photos or screenshots (JPG or "
-                "PNG), each smaller than %(image)s."
+                "You can upload up to %(count)s photos or screenshots (JPG, PNG "
+                "or HEIC), each smaller than %(image)s."
             ) % {
                 "count": settings.EVIDENCE_MAX_FILES,
                 "image": size_text(limits["image"]),
             }
         else:
             field.help_text = _(
-                "You can upload up to %(count)s files. Photos (JPG or PNG) and "
-                "documents (PDF) must be smaller than %(image)s, videos (MP4 or "
-                "MOV) smaller than %(video)s."
+                "You can upload up to %(count)s files. Photos (JPG, PNG or HEIC) "
+                "and documents (PDF) must be smaller than %(image)s, videos (MP4 "
+                "or MOV) smaller than %(video)s."
             ) % {
                 "count": settings.EVIDENCE_MAX_FILES,
                 "image": size_text(limits["image"]),

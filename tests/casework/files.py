@@ -90,6 +90,28 @@ def jpeg_with_everything(marker: str) -> bytes:
     return out.getvalue()
 
 
+def heic_with_gps(*, size=(64, 48), colour=(200, 30, 30)) -> bytes:
+    """A HEIC, as an iPhone takes, made by pillow-heif itself: with camera
+    details and GPS in its EXIF, and XMP."""
+    image = Image.new("RGB", size, colour)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "PhoneMaker"
+    exif[ExifTags.Base.Model] = "Phone 15"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 45.0, 10.0)
+    gps[ExifTags.GPS.GPSMapDatum] = "WGS-84"
+    out = io.BytesIO()
+    image.save(
+        out,
+        "HEIF",
+        exif=exif.tobytes(),
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">Acacia Avenue</x:xmpmeta>',
+        quality=90,
+    )
+    return out.getvalue()
+
+
 def png_with_text() -> bytes:
     image = Image.new("RGB", (30, 30), "blue")
     info = PngImagePlugin.PngInfo()

@@ -118,7 +118,7 @@ def test_anonymous_information_gets_a_reference_and_a_passphrase(
     page.get_by_label("Upload files").set_input_files(document)
     go_on(page)
     refusal = (
-        "The selected file “Statement by Sam Jones.pdf” must be a JPG or PNG. "
+        "The selected file “Statement by Sam Jones.pdf” must be a JPG, PNG or HEIC. "
         "Videos and documents cannot be sent anonymously"
     )
     expect(page.get_by_role("alert")).to_contain_text(refusal)

@@ -25,7 +25,7 @@ from tests.intelligence.journey import complete, submit, token_of
 pytestmark = pytest.mark.django_db
 
 ANONYMOUS_ONLY_PHOTOS = (
-    "must be a JPG or PNG. Videos and documents cannot be sent anonymously"
+    "must be a JPG, PNG or HEIC. Videos and documents cannot be sent anonymously"
 )
 
 
@@ -91,7 +91,10 @@ def test_anonymous_page_says_photos_only_and_what_is_removed(anonymous):
     assert "we cannot take videos or documents" in html
     assert 'enctype="multipart/form-data"' in html
     field = re.search(r"<input type=\"file\"[^>]*>", html).group(0)
-    assert 'accept="image/jpeg,image/png,.jpg,.jpeg,.png"' in field
+    assert (
+        'accept="image/jpeg,image/png,image/heic,image/heif,.jpg,.jpeg,.png,.heic,.heif"'
+        in field
+    )
     # No "save for later": the page's own address is the way back.
     assert "Save and come back later" not in html
 
@@ -155,7 +158,7 @@ def test_a_named_sender_may_send_a_document_under_its_own_name(named):
         (
             "page.html",
             files.HTML,
-            "The selected file “page.html” must be a JPG or PNG",
+            "The selected file “page.html” must be a JPG, PNG or HEIC",
         ),
         (
             "bomb.png",
@@ -371,3 +374,16 @@ def test_expired_drafts_lose_their_photos(django_capture_on_commit_callbacks):
     assert not Attachment.objects.exists()
     assert not IntelligenceDraft.objects.exists()
     assert not Path(lost.file.path).exists()
+
+
+def test_an_anonymous_iphone_photo_is_kept_as_a_nameless_jpeg(anonymous):
+    client, page = anonymous
+    upload_to(client, page, files.upload("IMG_0002.HEIC", files.heic_with_gps()))
+    attachment = Attachment.objects.get()
+    assert (attachment.original_name, attachment.content_type) == (
+        "image-1.jpg",
+        "image/jpeg",
+    )
+    stored = Path(attachment.file.path).read_bytes()
+    assert Image.open(io.BytesIO(stored)).format == "JPEG"
+    assert b"WGS-84" not in stored and b"PhoneMaker" not in stored
