@@ -387,3 +387,27 @@ def test_an_anonymous_iphone_photo_is_kept_as_a_nameless_jpeg(anonymous):
     stored = Path(attachment.file.path).read_bytes()
     assert Image.open(io.BytesIO(stored)).format == "JPEG"
     assert b"WGS-84" not in stored and b"PhoneMaker" not in stored
+
+
+def test_a_file_checked_under_the_named_rules_is_not_kept_once_anonymous(
+    named, monkeypatch, evidence_root
+):
+    """The checks run before the draft is locked; if the sender chose to stay
+    anonymous meanwhile (another tab), a document must not slip through."""
+    client, page = named
+    draft = IntelligenceDraft.objects.get()
+    lock = services._locked
+
+    def anonymous_meanwhile(draft_id, now):
+        IntelligenceDraft.objects.filter(pk=draft_id).update(
+            answers={**draft.answers, "identity": {"give_details": "no"}}
+        )
+        return lock(draft_id, now)
+
+    monkeypatch.setattr(services, "_locked", anonymous_meanwhile)
+    with pytest.raises(services.DraftNotFound):
+        services.add_file(
+            draft_id=draft.pk, upload=a_pdf("Statement.pdf"), now=timezone.now()
+        )
+    assert not Attachment.objects.exists()
+    assert not [path for path in Path(evidence_root).rglob("*") if path.is_file()]
