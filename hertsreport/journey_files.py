@@ -14,6 +14,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -112,9 +113,10 @@ class FilesForm(StepForm):
 class FilesOutcome:
     """What a POST to the upload page decided.
 
-    `then` is "again" (a file was added or removed: show the page afresh),
-    "errors" (show `form` with why files were refused), "next" (carry on) or
-    "save" (save for later).
+    `then` is "again" (a file was added or removed, or the draft changed
+    meanwhile: show the page afresh, which works out where to go), "errors"
+    (show `form` with why files were refused), "next" (carry on) or "save"
+    (save for later).
     """
 
     then: str
@@ -125,32 +127,44 @@ def post_files(
     request,
     *,
     form: FilesForm,
-    add: Callable[[UploadedFile], object],
-    remove: Callable[[str], object],
-    record_answer: Callable[[], object],
+    draft_id,
+    add: Callable[..., object],
+    remove: Callable[..., object],
+    record_answer: Callable[..., object],
+    draft_gone: type[Exception],
 ) -> FilesOutcome:
     """Handle a POST to an upload page. Choosing files and pressing Continue
     uploads them and goes on; a refused file keeps the person on the page
     with the reason, and the files that passed are kept.
 
-    `add(upload)`, `remove(attachment_id)` and `record_answer()` are the
-    journey's own services; `add` raises UploadRejected for a refused file.
+    `add(draft_id=, upload=, now=)`, `remove(draft_id=, attachment_id=, now=)`
+    and `record_answer(draft_id=, now=)` are the journey's own services; `add`
+    raises UploadRejected for a refused file, and any of them `draft_gone`
+    when the draft was sent, expired or changed in another tab meanwhile.
     """
+    now = timezone.now()
     action = request.POST.get("action", "continue")
-    if action.startswith("remove-"):
-        remove(action.removeprefix("remove-"))
+    try:
+        if action.startswith("remove-"):
+            remove(
+                draft_id=draft_id,
+                attachment_id=action.removeprefix("remove-"),
+                now=now,
+            )
+            return FilesOutcome("again")
+        uploads = form.uploads()
+        for upload in uploads:
+            try:
+                add(draft_id=draft_id, upload=upload, now=now)
+            except UploadRejected as rejection:
+                form.reject(rejection.message)
+        if action == "add" and not uploads:
+            form.reject(_("Select a file to upload"))
+        if form.errors:
+            return FilesOutcome("errors", form)
+        record_answer(draft_id=draft_id, now=now)
+    except draft_gone:
         return FilesOutcome("again")
-    uploads = form.uploads()
-    for upload in uploads:
-        try:
-            add(upload)
-        except UploadRejected as rejection:
-            form.reject(rejection.message)
-    if action == "add" and not uploads:
-        form.reject(_("Select a file to upload"))
-    if form.errors:
-        return FilesOutcome("errors", form)
-    record_answer()
     return FilesOutcome({"add": "again", "save": "save"}.get(action, "next"), form)
 
 

@@ -172,10 +172,7 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def dissemination(self, obj):
         if obj.disseminated_to_id:
             return obj.disseminated_to.name
-        url = reverse(
-            f"{self.admin_site.name}:{self._url_name('disseminate')}",
-            args=[quote(obj.pk)],
-        )
+        url = self._url_of("disseminate", obj)
         return format_html('Not yet. <a href="{}">Disseminate to a team</a>', url)
 
     def has_add_permission(self, request) -> bool:
@@ -227,6 +224,12 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     # --- Dissemination -----------------------------------------------------
 
+    def _url_of(self, name: str, submission) -> str:
+        return reverse(
+            f"{self.admin_site.name}:{self._url_name(name)}",
+            args=[quote(submission.pk)],
+        )
+
     def get_urls(self):
         return [
             path(
@@ -247,10 +250,7 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             self._refuse(request, submission.pk, request.path)
         if ask_reason := self.reason_redirect(request, submission):
             return ask_reason
-        change_url = reverse(
-            f"{self.admin_site.name}:{self._url_name('change')}",
-            args=[quote(submission.pk)],
-        )
+        change_url = self._url_of("change", submission)
         form = DisseminateForm(request.POST or None)
         problem = ""
         try:

@@ -206,26 +206,18 @@ def _files_step(request, token: str, draft, page, *, changing: bool, back: str):
     rules = services.upload_rules(draft.answers)
     form = page.form(rules=rules)
     if request.method == "POST":
-        now = timezone.now()
         form = page.form(request.POST, request.FILES, rules=rules)
-        try:
-            outcome = post_files(
-                request,
-                form=form,
-                add=lambda upload: services.add_file(
-                    draft_id=draft.pk, upload=upload, now=now
-                ),
-                remove=lambda attachment_id: services.remove_file(
-                    draft_id=draft.pk, attachment_id=attachment_id, now=now
-                ),
-                record_answer=lambda: services.save_files_answer(
-                    draft_id=draft.pk, now=now
-                ),
-            )
-        except services.DraftNotFound:
+        outcome = post_files(
+            request,
+            form=form,
+            draft_id=draft.pk,
+            add=services.add_file,
+            remove=services.remove_file,
+            record_answer=services.save_files_answer,
             # Sent, expired or changed in another tab meanwhile: the page
             # works out where to go, under the rules that now apply.
-            return redirect(request.get_full_path())
+            draft_gone=services.DraftNotFound,
+        )
         if outcome.then == "again":
             return redirect(request.get_full_path())
         if outcome.then in {"next", "save"}:

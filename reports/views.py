@@ -196,26 +196,18 @@ def _collection_step(
 def _files_step(request, draft: ReportDraft, page: journey.Step, *, changing: bool):
     form = page.form()
     if request.method == "POST":
-        now = timezone.now()
         form = page.form(request.POST, request.FILES)
-        try:
-            outcome = post_files(
-                request,
-                form=form,
-                add=lambda upload: services.add_evidence(
-                    draft_id=draft.pk, upload=upload, now=now
-                ),
-                remove=lambda attachment_id: services.remove_evidence(
-                    draft_id=draft.pk, attachment_id=attachment_id, now=now
-                ),
-                record_answer=lambda: services.save_files_answer(
-                    draft_id=draft.pk, now=now
-                ),
-            )
-        except services.DraftNotFound:
+        outcome = post_files(
+            request,
+            form=form,
+            draft_id=draft.pk,
+            add=services.add_evidence,
+            remove=services.remove_evidence,
+            record_answer=services.save_files_answer,
             # Sent or expired in another tab meanwhile: the page works out
             # where to go.
-            return redirect(request.get_full_path())
+            draft_gone=services.DraftNotFound,
+        )
         if outcome.then == "again":
             return redirect(request.get_full_path())
         if outcome.then == "save":

@@ -32,12 +32,11 @@ MOV = iso_media(b"qt  ", b"qt  ")
 HEIC = iso_media(b"heic", b"mif1heic")
 
 
-def jpeg_with_gps(*, size=(40, 20), orientation: int = 1) -> bytes:
-    """A photo carrying what a phone writes: maker, model, GPS, XMP, comment."""
-    image = Image.new("RGB", size, "red")
+def phone_exif(*, model: str = "Phone 15", orientation: int = 1) -> Image.Exif:
+    """What a phone writes into a photo: maker, model and where it was."""
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "PhoneMaker"
-    exif[ExifTags.Base.Model] = "Phone 15"
+    exif[ExifTags.Base.Model] = model
     exif[ExifTags.Base.Orientation] = orientation
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     gps[ExifTags.GPS.GPSLatitudeRef] = "N"
@@ -45,6 +44,13 @@ def jpeg_with_gps(*, size=(40, 20), orientation: int = 1) -> bytes:
     gps[ExifTags.GPS.GPSLongitudeRef] = "W"
     gps[ExifTags.GPS.GPSLongitude] = (0.0, 17.0, 2.0)
     gps[ExifTags.GPS.GPSMapDatum] = "WGS-84"
+    return exif
+
+
+def jpeg_with_gps(*, size=(40, 20), orientation: int = 1) -> bytes:
+    """A photo carrying what a phone writes: maker, model, GPS, XMP, comment."""
+    image = Image.new("RGB", size, "red")
+    exif = phone_exif(orientation=orientation)
     out = io.BytesIO()
     image.save(
         out,
@@ -70,14 +76,8 @@ def jpeg_with_everything(marker: str) -> bytes:
     """A phone photo with `marker` written into every block that can hold
     text: EXIF (with GPS), XMP, a comment and the colour profile."""
     image = Image.new("RGB", (40, 20), "red")
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "PhoneMaker"
-    exif[ExifTags.Base.Model] = f"Phone of {marker}"
+    exif = phone_exif(model=f"Phone of {marker}")
     exif[ExifTags.Base.Artist] = marker
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (51.0, 45.0, 10.0)
-    gps[ExifTags.GPS.GPSMapDatum] = "WGS-84"
     out = io.BytesIO()
     image.save(
         out,
@@ -94,18 +94,11 @@ def heic_with_gps(*, size=(64, 48), colour=(200, 30, 30)) -> bytes:
     """A HEIC, as an iPhone takes, made by pillow-heif itself: with camera
     details and GPS in its EXIF, and XMP."""
     image = Image.new("RGB", size, colour)
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "PhoneMaker"
-    exif[ExifTags.Base.Model] = "Phone 15"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (51.0, 45.0, 10.0)
-    gps[ExifTags.GPS.GPSMapDatum] = "WGS-84"
     out = io.BytesIO()
     image.save(
         out,
         "HEIF",
-        exif=exif.tobytes(),
+        exif=phone_exif().tobytes(),
         xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">Acacia Avenue</x:xmpmeta>',
         quality=90,
     )

@@ -42,6 +42,17 @@ def every_stored_value() -> str:
     return "\n".join(dump)
 
 
+def marked_client() -> Client:
+    """A browser whose address, user agent and cookie are all marked."""
+    client = Client(
+        REMOTE_ADDR=ADDRESS,
+        HTTP_X_FORWARDED_FOR=FORWARDED,
+        HTTP_USER_AGENT=USER_AGENT,
+    )
+    client.cookies["tracker"] = COOKIE_VALUE
+    return client
+
+
 class RecordEverything(logging.Handler):
     def __init__(self):
         super().__init__(level=logging.DEBUG)
@@ -79,12 +90,7 @@ def test_an_anonymous_informant_leaves_no_trace(
     logs, task_payloads, django_capture_on_commit_callbacks
 ):
     cache.clear()
-    client = Client(
-        REMOTE_ADDR=ADDRESS,
-        HTTP_X_FORWARDED_FOR=FORWARDED,
-        HTTP_USER_AGENT=USER_AGENT,
-    )
-    client.cookies["tracker"] = COOKIE_VALUE
+    client = marked_client()
     # A knife is mentioned, so the submission is flagged and a staff notice
     # goes through the task queue too.
     overrides = {"what": {"information": "He keeps a knife in the car."}}
@@ -131,12 +137,7 @@ def test_an_informant_with_photos_leaves_no_trace_in_them_either(
     though a refused file and a damaged photo with the same name were sent
     first."""
     cache.clear()
-    client = Client(
-        REMOTE_ADDR=ADDRESS,
-        HTTP_X_FORWARDED_FOR=FORWARDED,
-        HTTP_USER_AGENT=USER_AGENT,
-    )
-    client.cookies["tracker"] = COOKIE_VALUE
+    client = marked_client()
     check = complete(client, {"what": {"information": "He keeps a knife in the car."}})
     page = check.replace("/check/", "/files/")
     for refused in (
