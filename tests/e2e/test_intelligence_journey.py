@@ -16,6 +16,7 @@ from playwright.sync_api import Page, Route, expect
 from casework.attachments import Attachment
 from casework.models import CaseEvent
 from intelligence.models import IntelligenceSubmission
+from tests.casework import files as sample_files
 from tests.e2e.checks import (
     check_page,
     js_on_desktop_and_js_off_phone,
@@ -286,3 +287,39 @@ def test_pressing_shift_three_times_exits_when_javascript_is_on(js_page, visit):
         page.keyboard.press("Shift")
 
     expect(page).to_have_url(EXIT_URL)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["375px"])
+def test_a_document_is_refused_at_the_end_once_they_stay_anonymous(
+    no_js_page, viewport, visit
+):
+    """Uploaded with their details, then they chose to stay anonymous: the
+    check page says what to remove, and sends nothing until they do."""
+    page = no_js_page
+    informant = Client()
+    check = walk.complete(informant, {"identity": {"give_details": "yes"}})
+    files_page = check.replace("/check/", "/files/")
+    statement = sample_files.upload("Statement.pdf", b"%PDF-1.4\n%%EOF\n")
+    informant.post(files_page, {"files": [statement]})
+    token = walk.token_of(check)
+    informant.post(f"/tell-us/{token}/identity/?change=1", {"give_details": "no"})
+
+    visit(page, check)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(
+        "Remove “Statement.pdf”: videos and documents cannot be sent anonymously"
+    )
+    check_page(page)
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert not IntelligenceSubmission.objects.exists()
+
+    page.get_by_role("link", name="Remove “Statement.pdf”").click()
+    page.get_by_role("button", name="Remove Statement.pdf").click()
+    expect(page.get_by_role("main")).not_to_contain_text("Statement.pdf")
+    check_page(page)
+    page.get_by_role("button", name="Save and go back to your answers").click()
+    on_page(page, "Check your answers before you send them", check_page)
+    page.get_by_role("button", name="Send").click()
+    expect(heading(page)).to_have_text("Information sent")
+    assert IntelligenceSubmission.objects.get().anonymous
