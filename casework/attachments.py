@@ -9,17 +9,30 @@ the transaction commits, however the row was deleted (a cascade too).
 
 import os
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from casework.uploads import CheckedUpload
+from casework.scanning import scanner_from_settings
+from casework.uploads import (
+    EVIDENCE,
+    CheckedUpload,
+    UploadRejected,
+    UploadRules,
+    check_upload,
+    display_name,
+)
+
+Draft = TypeVar("Draft")
 
 
 class EvidenceStorage(FileSystemStorage):
@@ -137,6 +150,95 @@ def store_attachment(
 
 def attachments_of_draft(draft_key: uuid.UUID) -> models.QuerySet[Attachment]:
     return Attachment.objects.filter(draft_key=draft_key, case__isnull=True)
+
+
+def _too_many_files(name: str) -> UploadRejected:
+    return UploadRejected(
+        gettext("“%(name)s” was not uploaded: you can upload up to %(count)s files")
+        % {"name": name, "count": settings.EVIDENCE_MAX_FILES}
+    )
+
+
+def add_to_draft(
+    *,
+    upload,
+    draft_key: uuid.UUID,
+    lock_draft: Callable[[], Draft],
+    then: Callable[[Draft], object],
+    now: datetime,
+    rules: UploadRules = EVIDENCE,
+) -> Attachment:
+    """Check one uploaded file and keep it with a draft, whatever the channel.
+
+    Raises UploadRejected (with the message for the person) when the file is
+    refused. The checks and the virus scan run before the draft is locked:
+    they can take a while and need nothing from it. Then, in one transaction,
+    `lock_draft()` locks the draft's row (raising if it can no longer take
+    files), the file is stored and `then(draft)` records it in the answers.
+    The same file sent twice (a double click, a retry) is kept once.
+    """
+    name = display_name(upload.name)
+    if attachments_of_draft(draft_key).count() >= settings.EVIDENCE_MAX_FILES:
+        raise _too_many_files(name)
+    checked = check_upload(upload, scanner=scanner_from_settings(), rules=rules)
+    attachment = None
+    try:
+        with transaction.atomic():
+            draft = lock_draft()
+            kept = attachments_of_draft(draft_key)
+            same = kept.filter(sha256=checked.sha256).first()
+            if same is not None:
+                return same
+            count = kept.count()
+            if count >= settings.EVIDENCE_MAX_FILES:
+                raise _too_many_files(name)
+            if not rules.keep_names:
+                # Named before the row is written: the name sent never is.
+                checked.original_name = neutral_name(count + 1, checked.kind.extension)
+            attachment = store_attachment(checked=checked, draft_key=draft_key, now=now)
+            then(draft)
+    except BaseException:
+        if attachment is not None:
+            # The row was rolled back; its file must not outlive it.
+            evidence_storage().delete(attachment.file.name)
+        raise
+    return attachment
+
+
+def neutral_name(number: int, extension: str) -> str:
+    return f"image-{number}.{extension}"
+
+
+def give_neutral_names(draft_key: uuid.UUID) -> None:
+    """Name a draft's files image-1.jpg, image-2.png… in the order they came.
+    Call it holding the draft's row lock."""
+    for number, attachment in enumerate(attachments_of_draft(draft_key), start=1):
+        extension = attachment.file.name.rsplit(".", 1)[-1]
+        name = neutral_name(number, extension)
+        if attachment.original_name != name:
+            attachment.original_name = name
+            attachment.save(update_fields=["original_name"])
+
+
+def files_answer(draft_key: uuid.UUID) -> dict:
+    """A draft's files as the answer of its upload page, for "Check your
+    answers", the printable copy and staff."""
+    return {
+        "files": [
+            {"id": str(attachment.pk), "name": attachment.original_name}
+            for attachment in attachments_of_draft(draft_key)
+        ]
+    }
+
+
+def remove_from_draft(*, draft_key: uuid.UUID, attachment_id: str) -> None:
+    """Delete one of the draft's own files; an id of another draft's, or no
+    id at all, removes nothing. Call it holding the draft's row lock."""
+    try:
+        attachment_uuid = uuid.UUID(str(attachment_id))
+    except ValueError:
+        return
+    attachments_of_draft(draft_key).filter(pk=attachment_uuid).delete()
 
 
 def move_to_case(*, draft_key: uuid.UUID, case) -> int:

@@ -28,7 +28,9 @@ from django.core.files.uploadhandler import (
     TemporaryFileUploadHandler,
 )
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from django.utils.translation import gettext_lazy
+from PIL import Image, ImageCms, ImageOps
+from pillow_heif import register_heif_opener
 
 from casework.scanning import Scanner, ScannerUnavailable, Verdict
 
@@ -38,30 +40,97 @@ logger = logging.getLogger(__name__)
 HEAD_BYTES = 8192
 
 
+# HEIC/HEIF photos (what iPhones and many Android phones take) are decoded by
+# pillow-heif, which bundles libheif; registered once, here, for every
+# Image.open. Embedded thumbnails are not decoded: we never keep them.
+register_heif_opener(thumbnails=False)
+
+
 @dataclass(frozen=True)
 class FileKind:
     content_type: str
-    extension: str
+    extension: str  # of the file as we store it
     category: str  # a key of settings.EVIDENCE_MAX_BYTES
     pillow_format: str = ""  # set for photos, which are re-encoded
 
 
-# HEIC (iPhone photos) is left out: Pillow cannot decode it without a plugin
-# (pillow-heif, which bundles libheif), and iPhones send a JPG when the page
-# does not ask for HEIC (see ACCEPT).
+JPEG = FileKind("image/jpeg", "jpg", "image", "JPEG")
+PNG = FileKind("image/png", "png", "image", "PNG")
+# Kept as a JPEG: staff (and their tools) can open it anywhere.
+HEIC = FileKind("image/heic", "jpg", "image", "HEIF")
+HEIF = FileKind("image/heif", "jpg", "image", "HEIF")
+# What a photo of each format is stored as, when not the same format.
+STORED_AS = {"HEIF": JPEG}
 ALLOWED = {
     kind.content_type: kind
     for kind in [
-        FileKind("image/jpeg", "jpg", "image", "JPEG"),
-        FileKind("image/png", "png", "image", "PNG"),
+        JPEG,
+        PNG,
+        HEIC,
+        HEIF,
         FileKind("video/mp4", "mp4", "video"),
         FileKind("video/quicktime", "mov", "video"),
         FileKind("application/pdf", "pdf", "document"),
     ]
 }
-# For <input type=file accept=...>: a hint to the browser's file picker.
-ACCEPT = ",".join([*ALLOWED, ".jpg", ".jpeg", ".png", ".mp4", ".mov", ".pdf"])
-HEIF_TYPES = {"image/heic", "image/heif"}
+PHOTO_ACCEPT = [
+    "image/jpeg",
+    "image/png",
+    "image/heic",
+    "image/heif",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".heic",
+    ".heif",
+]
+
+
+@dataclass(frozen=True)
+class UploadRules:
+    """What one upload page takes, and how its photos are kept."""
+
+    kinds: tuple[FileKind, ...]
+    # "a JPG, PNG, MP4, MOV or PDF", for "The selected file … must be …".
+    types_text: str
+    # For <input type=file accept=...>: a hint to the browser's file picker.
+    accept: str
+    # Said after the types when a file of a kind we take elsewhere is refused
+    # here (a video on the anonymous path), so the person knows why.
+    refused_kind_text: str = ""
+    # A colour profile can carry text (the device or editor that made it).
+    # Kept, colours are exactly as sent; not kept, the pixels are converted
+    # to sRGB first, so they still look the same.
+    keep_colour_profile: bool = True
+    # Not kept, each file is named "image-1.jpg", "image-2.png"…: a file's
+    # name ("IMG_0412", "Sam's phone 3.jpg") can say who sent it.
+    keep_names: bool = True
+
+    def kind_for(self, content_type: str) -> FileKind | None:
+        return next((k for k in self.kinds if k.content_type == content_type), None)
+
+
+# Crime reports, and intelligence from someone who gives their details.
+EVIDENCE = UploadRules(
+    kinds=tuple(ALLOWED.values()),
+    types_text=gettext_lazy("a JPG, PNG, HEIC, MP4, MOV or PDF"),
+    accept=",".join(
+        [*PHOTO_ACCEPT, "video/mp4", "video/quicktime", "application/pdf"]
+        + [".mp4", ".mov", ".pdf"]
+    ),
+)
+# Intelligence from someone who stays anonymous: a video or a document keeps
+# what its maker wrote into it (names, places, devices) and we cannot clean
+# it, so only photos are taken, and kept with nothing but their pixels.
+PHOTOS_ONLY = UploadRules(
+    kinds=(JPEG, PNG, HEIC, HEIF),
+    types_text=gettext_lazy("a JPG, PNG or HEIC"),
+    accept=",".join(PHOTO_ACCEPT),
+    refused_kind_text=gettext_lazy(". Videos and documents cannot be sent anonymously"),
+    keep_colour_profile=False,
+    keep_names=False,
+)
+ACCEPT = EVIDENCE.accept
 
 
 class UploadRejected(ValueError):
@@ -102,10 +171,6 @@ def size_text(limit: int) -> str:
     return _("%(count)s bytes") % {"count": limit}
 
 
-def allowed_types_text() -> str:
-    return _("a JPG, PNG, MP4, MOV or PDF")
-
-
 def _too_big(name: str, limit: int) -> UploadRejected:
     return UploadRejected(
         _("The selected file “%(name)s” must be smaller than %(limit)s")
@@ -113,13 +178,15 @@ def _too_big(name: str, limit: int) -> UploadRejected:
     )
 
 
-def _kind_of(head: bytes) -> tuple[FileKind | None, str]:
+def _kind_of(head: bytes, rules: UploadRules) -> tuple[FileKind | None, str]:
     guess = filetype.guess(head)
     mime = guess.mime if guess else ""
-    return ALLOWED.get(mime), mime
+    return rules.kind_for(mime), mime
 
 
-def check_upload(upload: UploadedFile, *, scanner: Scanner) -> CheckedUpload:
+def check_upload(
+    upload: UploadedFile, *, scanner: Scanner, rules: UploadRules = EVIDENCE
+) -> CheckedUpload:
     """Check one uploaded file; raise UploadRejected with the reason if refused."""
     name = display_name(upload.name)
     if not upload.size:
@@ -130,7 +197,7 @@ def check_upload(upload: UploadedFile, *, scanner: Scanner) -> CheckedUpload:
     if upload.size > max(limits.values()):
         raise _too_big(name, max(limits.values()))
     upload.seek(0)
-    kind, detected = _kind_of(upload.read(HEAD_BYTES))
+    kind, detected = _kind_of(upload.read(HEAD_BYTES), rules)
     if kind and upload.size > limits[kind.category]:
         raise _too_big(name, limits[kind.category])
 
@@ -151,14 +218,23 @@ def check_upload(upload: UploadedFile, *, scanner: Scanner) -> CheckedUpload:
     if kind is None:
         message = _("The selected file “%(name)s” must be %(types)s") % {
             "name": name,
-            "types": allowed_types_text(),
+            "types": rules.types_text,
         }
-        if detected in HEIF_TYPES:
-            message += _(". HEIC photos cannot be sent: save it as a JPG first")
+        if detected in ALLOWED and rules.refused_kind_text:
+            message += str(rules.refused_kind_text)
         raise UploadRejected(message)
 
     # Photos are kept only as re-encoded; other files as they came.
-    content = _reencoded(upload, kind, name) if kind.pillow_format else upload
+    content = (
+        _reencoded(upload, kind, name, keep_colour_profile=rules.keep_colour_profile)
+        if kind.pillow_format
+        else upload
+    )
+    if kind.pillow_format in STORED_AS:
+        # A HEIC kept as a JPEG is named like one, so it opens when staff
+        # download it.
+        kind = STORED_AS[kind.pillow_format]
+        name = f"{name.rsplit('.', 1)[0] if '.' in name else name}.{kind.extension}"
     digest = hashlib.sha256()
     for chunk in content.chunks():
         digest.update(chunk)
@@ -173,12 +249,16 @@ def check_upload(upload: UploadedFile, *, scanner: Scanner) -> CheckedUpload:
     )
 
 
-def _reencoded(upload: UploadedFile, kind: FileKind, name: str) -> ContentFile:
+def _reencoded(
+    upload: UploadedFile, kind: FileKind, name: str, *, keep_colour_profile: bool
+) -> ContentFile:
     """The photo's pixels, upright, in a new file with no metadata at all.
 
     Saving from the decoded pixels leaves behind every block the camera or
     an editor wrote (EXIF with GPS and serial numbers, XMP, comments, PNG
-    text); only the colour profile is kept, so colours stay true.
+    text). The colour profile is kept, so colours stay true, unless the rules
+    say otherwise: then the pixels are converted to sRGB and no profile (nor
+    the text in it) is written.
     """
     too_many_pixels = UploadRejected(
         _("The selected file “%(name)s” must be smaller than %(count)s megapixels")
@@ -192,15 +272,18 @@ def _reencoded(upload: UploadedFile, kind: FileKind, name: str) -> ContentFile:
                 raise too_many_pixels
             icc_profile = image.info.get("icc_profile")
             upright = ImageOps.exif_transpose(image)
-        if kind.pillow_format == "PNG" and (
+        if icc_profile and not keep_colour_profile:
+            upright, icc_profile = _in_srgb(upright, icc_profile), None
+        save_as = STORED_AS.get(kind.pillow_format, kind).pillow_format
+        if save_as == "PNG" and (
             upright.mode in {"P", "PA"} or "transparency" in upright.info
         ):
             upright = upright.convert("RGBA")
-        elif kind.pillow_format == "JPEG" and upright.mode not in {"L", "RGB", "CMYK"}:
+        elif save_as == "JPEG" and upright.mode not in {"L", "RGB", "CMYK"}:
             upright = upright.convert("RGB")
         upright.info.clear()
         out = io.BytesIO()
-        if kind.pillow_format == "JPEG":
+        if save_as == "JPEG":
             upright.save(out, "JPEG", quality=90, icc_profile=icc_profile)
         else:
             upright.save(out, "PNG", icc_profile=icc_profile)
@@ -210,8 +293,9 @@ def _reencoded(upload: UploadedFile, kind: FileKind, name: str) -> ContentFile:
         raise too_many_pixels from None
     except Exception as error:
         # Anything the decoder cannot make sense of is a damaged or disguised
-        # file, not a fault of ours.
-        logger.info("Photo could not be decoded: %r", error)
+        # file, not a fault of ours. Only the kind of error is logged: Pillow's
+        # messages can hold the file's name, which may identify its sender.
+        logger.info("Photo could not be decoded: %s", type(error).__name__)
         raise UploadRejected(
             _(
                 "The selected file “%(name)s” could not be opened as a photo – "
@@ -220,6 +304,24 @@ def _reencoded(upload: UploadedFile, kind: FileKind, name: str) -> ContentFile:
             % {"name": name}
         ) from None
     return ContentFile(out.getvalue(), name=f"photo.{kind.extension}")
+
+
+def _in_srgb(image: Image.Image, icc_profile: bytes) -> Image.Image:
+    """The image's colours converted from its own profile to sRGB, the colour
+    space a viewer assumes when a photo has no profile."""
+    mode = "RGBA" if "A" in image.getbands() else "RGB"
+    if image.mode not in {"RGB", "RGBA", "CMYK", "L"}:
+        image = image.convert(mode)
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        converted = ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode=mode
+        )
+    except (ImageCms.PyCMSError, OSError, TypeError, ValueError):
+        # A profile that cannot be read cannot be applied: the pixels are
+        # kept as they are, as a viewer that ignored the profile would show.
+        return image
+    return converted or image
 
 
 class CappedUploadHandler(TemporaryFileUploadHandler):

@@ -1,22 +1,30 @@
 """Intelligence in admin: intelligence officers only.
 
 Other staff have no permission on these models, so admin shows them nothing
-and refuses the pages (403). Grading and status changes go through
-intelligence.services.
+and refuses the pages (403). Grading, status changes and dissemination go
+through intelligence.grading.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
+from casework import audit
 from casework.admin import (
     AuditedAdminMixin,
     register_search_field,
     register_submission,
 )
+from casework.admin.evidence import REFUSED
 from casework.admin.search import EMAIL, TEXT
-from casework.models import Case
-from intelligence import services
+from casework.models import Case, Team
+from intelligence import grading
 from intelligence.journey import JOURNEY
 from intelligence.models import IntelligenceSubmission
 
@@ -68,10 +76,12 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "immediate_review",
         "immediate_review_reasons",
         "what_they_told_us",
+        "files",
         "status",
         "graded_by",
         "graded_at",
         "disseminated_to",
+        "dissemination",
     ]
     fieldsets = [
         (
@@ -86,7 +96,10 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("What they told us", {"fields": ["topic", "how_known", "what_they_told_us"]}),
+        (
+            "What they told us",
+            {"fields": ["topic", "how_known", "what_they_told_us", "files"]},
+        ),
         (
             "Source",
             {
@@ -113,7 +126,8 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("Links", {"fields": ["related_cases", "disseminated_to"]}),
+        ("Dissemination", {"fields": ["dissemination"]}),
+        ("Links", {"fields": ["related_cases"]}),
     ]
     filter_horizontal = ["related_cases"]
 
@@ -127,24 +141,63 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         # format_html_join escapes everything the public wrote.
         return format_html_join("", "<p><strong>{}</strong><br>{}</p>", rows)
 
+    @admin.display(description="Photos and files")
+    def files(self, obj):
+        """Each links to the case's download view, which checks the role, asks
+        for a reason, refuses files the virus scan did not pass and audits."""
+        attachments = list(obj.case.attachments.all())
+        if not attachments:
+            return "None sent"
+        rows = []
+        for attachment in attachments:
+            status = attachment.get_scan_status_display()
+            if attachment.scan_status in REFUSED:
+                rows.append(format_html("<li>{} ({})</li>", attachment, status))
+                continue
+            url = reverse("admin:casework_case_evidence", args=[attachment.pk])
+            rows.append(
+                format_html(
+                    '<li><a href="{}" download>{}</a> ({}, {})</li>',
+                    url,
+                    attachment,
+                    attachment.content_type,
+                    status,
+                )
+            )
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "{}", ((r,) for r in rows))
+        )
+
+    @admin.display(description="Disseminated to")
+    def dissemination(self, obj):
+        if obj.disseminated_to_id:
+            return obj.disseminated_to.name
+        url = self._url_of("disseminate", obj)
+        return format_html('Not yet. <a href="{}">Disseminate to a team</a>', url)
+
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    actions = ["start_assessing", "mark_developed", "no_further_action"]
+    actions = [
+        "start_assessing",
+        "mark_developed",
+        "no_further_action",
+        "disseminate_selected",
+    ]
 
     def _move(self, request, queryset, to: str) -> None:
         for submission in queryset:
             try:
-                services.change_status(
+                grading.change_status(
                     submission_id=submission.pk,
                     to=to,
                     by=request.user,
                     now=timezone.now(),
                 )
-            except services.GradingError as error:
+            except grading.GradingError as error:
                 messages.error(request, f"{submission}: {error}")
 
     @admin.action(description="Mark as being assessed", permissions=["change"])
@@ -159,14 +212,94 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def no_further_action(self, request, queryset):
         self._move(request, queryset, "nfa")
 
-    def save_model(self, request, obj, form, change) -> None:
-        grading = ["source_evaluation", "intelligence_assessment", "handling_code"]
-        if any(
-            name in form.changed_data
-            for name in [*grading, "handling_conditions", "sanitised_text"]
-        ):
+    @admin.action(description="Disseminate to a team…", permissions=["change"])
+    def disseminate_selected(self, request, queryset):
+        chosen = list(queryset.values_list("pk", flat=True)[:2])
+        if len(chosen) != 1:
+            messages.error(request, "Choose one submission to disseminate at a time.")
+            return None
+        return redirect(
+            f"{self.admin_site.name}:{self._url_name('disseminate')}", chosen[0]
+        )
+
+    # --- Dissemination -----------------------------------------------------
+
+    def _url_of(self, name: str, submission) -> str:
+        return reverse(
+            f"{self.admin_site.name}:{self._url_name(name)}",
+            args=[quote(submission.pk)],
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/disseminate/",
+                self.admin_site.admin_view(self.disseminate_view),
+                name=self._url_name("disseminate"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def disseminate_view(self, request, object_id):
+        """Choose the team; intelligence.grading.disseminate does the rest.
+        Anyone who is not an intelligence officer is refused and audited."""
+        submission = self.audited_object(request, object_id, change=True)
+        if submission is None:
+            return redirect(f"{self.admin_site.name}:{self._url_name('changelist')}")
+        if not request.user.has_perm("intelligence.grade_intelligence"):
+            self._refuse(request, submission.pk, request.path)
+        if ask_reason := self.reason_redirect(request, submission):
+            return ask_reason
+        change_url = self._url_of("change", submission)
+        form = DisseminateForm(request.POST or None)
+        problem = ""
+        try:
+            grading.check_can_disseminate(submission=submission, by=request.user)
+        except grading.GradingError as error:
+            problem = str(error)
+        if request.method == "POST" and not problem and form.is_valid():
+            team = form.cleaned_data["team"]
             try:
-                services.grade(
+                grading.disseminate(
+                    submission_id=submission.pk,
+                    team=team,
+                    by=request.user,
+                    now=timezone.now(),
+                    reason=audit.reason_given(request, submission) or "",
+                )
+            except grading.GradingError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("%(reference)s was disseminated to %(team)s.")
+                    % {"reference": submission.case.reference, "team": team.name},
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": submission,
+            "submission": submission,
+            "title": _("Disseminate %(reference)s")
+            % {"reference": submission.case.reference},
+            "form": form,
+            "problem": problem,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/intelligence/disseminate.html", context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        grading_fields = [
+            "source_evaluation",
+            "intelligence_assessment",
+            "handling_code",
+            "handling_conditions",
+            "sanitised_text",
+        ]
+        if any(name in form.changed_data for name in grading_fields):
+            try:
+                grading.grade(
                     submission_id=obj.pk,
                     by=request.user,
                     source_evaluation=obj.source_evaluation,
@@ -176,6 +309,16 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     sanitised_text=obj.sanitised_text,
                     now=timezone.now(),
                 )
-            except services.GradingError as error:
+            except grading.GradingError as error:
                 messages.error(request, str(error))
                 return
+
+
+class DisseminateForm(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("name"),
+        label="Team to share it with",
+        help_text="They receive the sanitised text and the grading, never the "
+        "source's details or what the source wrote.",
+        error_messages={"required": "Choose the team to share it with"},
+    )

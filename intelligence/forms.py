@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hertsreport import fields as f
 from hertsreport.fields import YES_NO
+from hertsreport.journey_files import FilesForm
 from hertsreport.journeys import StepForm, choices_then_elsewhere
 from intelligence.topics import ELSEWHERE, TOPICS
 
@@ -232,3 +233,11 @@ class InformantForm(StepForm):
         ):
             self.add_error("email", _("Enter an email address or telephone number"))
         return cleaned
+
+
+class IntelligenceFilesForm(FilesForm):
+    """Photos, screenshots and (from someone who gives their details) other
+    files; which the page takes is decided by the view, from the answers."""
+
+    title = _("Upload photos, screenshots, videos or documents (optional)")
+    summary_label = _("Files you uploaded")

@@ -1,4 +1,10 @@
-"""The pages of "Tell us about something", in order, and which apply when."""
+"""The pages of "Tell us about something", in order, and which apply when.
+
+"Do you want to give your details?" comes before the upload page, so that
+page can say which files it takes and what is kept of them: photos only,
+nameless and with nothing but their pixels, for someone staying anonymous.
+Nobody uploads a video only to be told at the end that it cannot be sent.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +14,13 @@ from intelligence import forms
 INFORMATION = _("Your information")
 PEOPLE = _("People and vehicles")
 YOU = _("About you")
+YOUR_FILES = _("Photos and files")
+
+
+def gives_details(answers: dict) -> bool:
+    """Anything but a plain yes is anonymous."""
+    return answer(answers, "identity", "give_details") == "yes"
+
 
 STEPS = [
     Step("about", forms.TopicForm, INFORMATION),
@@ -36,8 +49,9 @@ STEPS = [
         "your-details",
         forms.InformantForm,
         YOU,
-        lambda a: answer(a, "identity", "give_details") == "yes",
+        gives_details,
     ),
+    Step("files", forms.IntelligenceFilesForm, YOUR_FILES, uploads=True),
 ]
 
 JOURNEY = Journey(STEPS)

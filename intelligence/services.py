@@ -1,9 +1,11 @@
-"""Actions of "Tell us about something": drafts, the submit, grading.
+"""Actions of "Tell us about something": drafts, files and the submit.
+Grading and dissemination by staff: intelligence.grading.
 
 Nothing here is ever given the request: no address, browser detail or cookie
 can reach the database, a log line or a task from this module.
 """
 
+import dataclasses
 import hashlib
 import re
 import secrets
@@ -14,13 +16,23 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from casework.attachments import (
+    Attachment,
+    add_to_draft,
+    attachments_of_draft,
+    delete_for_drafts,
+    files_answer,
+    give_neutral_names,
+    move_to_case,
+    remove_from_draft,
+)
 from casework.cases import open_case, queue_email
 from casework.models import Case, Team
 from casework.services import post_staff_notice
-from intelligence.journey import JOURNEY
+from casework.uploads import EVIDENCE, PHOTOS_ONLY, UploadRules
+from intelligence.journey import JOURNEY, gives_details
 from intelligence.models import (
     IntelligenceDraft,
-    IntelligenceStatus,
     IntelligenceSubmission,
 )
 from intelligence.topics import BY_SLUG, RISK_WORDS
@@ -39,8 +51,13 @@ class IncompleteSubmission(ValueError):
     pass
 
 
-class GradingError(Exception):
-    pass
+class FilesNotAllowedAnonymously(ValueError):
+    """Someone who now stays anonymous has files only a named sender may send
+    (they gave their details when they uploaded them)."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(", ".join(names))
+        self.names = names
 
 
 def token_hash(token: str) -> str:
@@ -114,6 +131,90 @@ def remove_item(*, draft_id, slug: str, index: int, now: datetime) -> Intelligen
     return draft
 
 
+# --- Photos and files -------------------------------------------------------
+
+FILES_SLUG = "files"
+
+
+# What a crime report takes, but photos lose their colour profile (it can
+# hold text) here too: someone who gave their details may still choose to
+# stay anonymous before sending, and their photos must then be as clean as
+# if they had been anonymous from the start.
+NAMED_SENDER = dataclasses.replace(EVIDENCE, keep_colour_profile=False)
+
+
+def upload_rules(answers: dict) -> UploadRules:
+    """Photos only, nameless and with nothing but their pixels, unless they
+    give their details: then what a crime report takes."""
+    return NAMED_SENDER if gives_details(answers) else PHOTOS_ONLY
+
+
+def _record_files(draft: IntelligenceDraft, now: datetime) -> None:
+    """The caller holds the draft's row lock."""
+    if not gives_details(draft.answers):
+        give_neutral_names(draft.pk)
+    draft.answers[FILES_SLUG] = files_answer(draft.pk)
+    _touch(draft, now)
+
+
+def add_file(*, draft_id, upload, now: datetime) -> Attachment:
+    """Check one uploaded file under the rules for the sender (anonymous or
+    not) and keep it with the draft; UploadRejected says why not."""
+    draft = IntelligenceDraft.objects.filter(pk=draft_id).first()
+    if draft is None:
+        raise DraftNotFound
+
+    def lock_open_draft() -> IntelligenceDraft:
+        locked = _locked(draft_id, now)
+        if locked.submission_id or gives_details(locked.answers) != gives_details(
+            draft.answers
+        ):
+            # Sent, or their answer changed in another tab, since the checks
+            # ran under the old rules: the page works out what to do.
+            raise DraftNotFound
+        return locked
+
+    return add_to_draft(
+        upload=upload,
+        draft_key=draft.pk,
+        lock_draft=lock_open_draft,
+        then=lambda locked: _record_files(locked, now),
+        now=now,
+        rules=upload_rules(draft.answers),
+    )
+
+
+@transaction.atomic
+def remove_file(*, draft_id, attachment_id: str, now: datetime) -> IntelligenceDraft:
+    draft = _locked(draft_id, now)
+    remove_from_draft(draft_key=draft.pk, attachment_id=attachment_id)
+    _record_files(draft, now)
+    return draft
+
+
+@transaction.atomic
+def save_files_answer(*, draft_id, now: datetime) -> IntelligenceDraft:
+    """Mark the upload page answered (it is optional: no files is an answer)."""
+    draft = _locked(draft_id, now)
+    _record_files(draft, now)
+    return draft
+
+
+def files_of(draft: IntelligenceDraft) -> list[Attachment]:
+    return list(attachments_of_draft(draft.pk))
+
+
+def files_not_allowed(draft: IntelligenceDraft) -> list[str]:
+    """Names of the draft's files that cannot be sent as its answers stand:
+    videos and documents, once the sender has chosen to stay anonymous."""
+    rules = upload_rules(draft.answers)
+    return [
+        attachment.original_name
+        for attachment in attachments_of_draft(draft.pk)
+        if rules.kind_for(attachment.content_type) is None
+    ]
+
+
 def new_passphrase() -> str:
     groups = [
         "".join(secrets.choice(PASSPHRASE_ALPHABET) for _ in range(4)) for _ in range(4)
@@ -166,6 +267,13 @@ def submit_intelligence(
         missing = JOURNEY.first_unanswered(draft.answers)
         if missing is not None:
             raise IncompleteSubmission(missing.slug)
+        # Checked again here, whatever the pages said: the answer to "give
+        # your details?" may have changed since the files were uploaded.
+        if refused := files_not_allowed(draft):
+            raise FilesNotAllowedAnonymously(refused)
+        # Renames them (if anonymous) and brings the list in the answers up
+        # to date, so the names kept are the ones staff will see.
+        _record_files(draft, now)
 
         answers = JOURNEY.submitted_answers(draft.answers)
         topic = BY_SLUG[answers["about"]["topic"]]
@@ -204,6 +312,7 @@ def submit_intelligence(
             immediate_review_reasons=reasons,
             submitted_at=now,
         )
+        move_to_case(draft_key=draft.pk, case=case)
         draft.submission = submission
         draft.answers = {}
         draft.save(update_fields=["submission", "answers"])
@@ -232,96 +341,13 @@ def submit_intelligence(
     return submission, passphrase
 
 
+@transaction.atomic
 def purge_expired_drafts(*, now: datetime) -> int:
+    """Delete drafts past their 7 days, with their files, and sent drafts
+    after an hour (their files belong to the case by then)."""
     expired = IntelligenceDraft.objects.filter(expires_at__lte=now)
+    delete_for_drafts(expired.values("pk"))
     submitted = IntelligenceDraft.objects.filter(
         submission__isnull=False, updated_at__lte=now - timedelta(hours=1)
     )
     return expired.delete()[0] + submitted.delete()[0]
-
-
-# --- Staff ---------------------------------------------------------------
-
-TRANSITIONS = {
-    IntelligenceStatus.NEW: {
-        IntelligenceStatus.ASSESSING,
-        IntelligenceStatus.NO_FURTHER_ACTION,
-    },
-    IntelligenceStatus.ASSESSING: {
-        IntelligenceStatus.DEVELOPED,
-        IntelligenceStatus.DISSEMINATED,
-        IntelligenceStatus.NO_FURTHER_ACTION,
-    },
-    IntelligenceStatus.DEVELOPED: {
-        IntelligenceStatus.DISSEMINATED,
-        IntelligenceStatus.NO_FURTHER_ACTION,
-    },
-    IntelligenceStatus.DISSEMINATED: set(),
-    IntelligenceStatus.NO_FURTHER_ACTION: {IntelligenceStatus.ASSESSING},
-}
-
-
-def check_can_grade(user) -> None:
-    if not (user.is_active and user.has_perm("intelligence.grade_intelligence")):
-        raise GradingError(_("Only intelligence officers can grade intelligence."))
-
-
-@transaction.atomic
-def grade(
-    *,
-    submission_id: int,
-    by,
-    source_evaluation: str,
-    intelligence_assessment: str,
-    handling_code: str,
-    handling_conditions: str,
-    sanitised_text: str,
-    now: datetime,
-) -> IntelligenceSubmission:
-    """Record the 3x5x2 grading. Conditions are required for handling code C."""
-    check_can_grade(by)
-    submission = IntelligenceSubmission.objects.select_for_update().get(
-        pk=submission_id
-    )
-    if handling_code == "C" and not handling_conditions.strip():
-        raise GradingError(_("Give the conditions for handling code C."))
-    if not sanitised_text.strip():
-        raise GradingError(_("Write the sanitised text that can be shared."))
-    submission.source_evaluation = source_evaluation
-    submission.intelligence_assessment = intelligence_assessment
-    submission.handling_code = handling_code
-    submission.handling_conditions = handling_conditions.strip()
-    submission.sanitised_text = sanitised_text.strip()
-    submission.graded_by = by
-    submission.graded_at = now
-    if submission.status == IntelligenceStatus.NEW:
-        submission.status = IntelligenceStatus.ASSESSING
-    submission.save()
-    return submission
-
-
-@transaction.atomic
-def change_status(
-    *, submission_id: int, to: str, by, now: datetime, team: Team | None = None
-) -> IntelligenceSubmission:
-    check_can_grade(by)
-    submission = IntelligenceSubmission.objects.select_for_update().get(
-        pk=submission_id
-    )
-    if to not in TRANSITIONS[submission.status]:
-        raise GradingError(
-            _("Intelligence that is %(now)s cannot become %(to)s.")
-            % {
-                "now": submission.get_status_display().lower(),
-                "to": IntelligenceStatus(to).label.lower(),
-            }
-        )
-    if to == IntelligenceStatus.DISSEMINATED:
-        if team is None:
-            raise GradingError(_("Choose the team it is disseminated to."))
-        if not submission.source_evaluation:
-            raise GradingError(_("Grade it before disseminating it."))
-        submission.disseminated_to = team
-    submission.status = to
-    submission.save(update_fields=["status", "disseminated_to"])
-    return submission

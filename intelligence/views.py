@@ -11,6 +11,7 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,12 +25,13 @@ from django_ratelimit.core import is_ratelimited
 from casework import track, workflow
 from casework.models import Case
 from casework.references import normalise_reference
+from hertsreport.journey_files import post_files, takes_uploads
 from hertsreport.journey_views import item_rows, post_collection
 from hertsreport.ratelimit import anonymous_client_key
 from intelligence import services
 from intelligence.followup import FollowUpForm, MoreInformationForm
 from intelligence.forms import DangerForm
-from intelligence.journey import JOURNEY
+from intelligence.journey import JOURNEY, gives_details
 from intelligence.topics import ELSEWHERE_SLUGS
 
 EXIT = {"exit_this_page": True}
@@ -114,6 +116,12 @@ def _draft_or_expired(request, token: str):
         return None, _page(request, "intelligence/expired.html", {}, status=404)
 
 
+def _is_upload_page(token: str, slug: str) -> bool:
+    page = JOURNEY.by_slug.get(slug)
+    return page is not None and page.uploads
+
+
+@takes_uploads(_is_upload_page)
 @never_cache
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
@@ -138,6 +146,8 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
         )
     )
     now = timezone.now()
+    if page.uploads:
+        return _files_step(request, token, draft, page, changing=changing, back=back)
     if page.collection:
         items = (draft.answers.get(slug) or {}).get("items", [])
         form = page.form()
@@ -192,6 +202,43 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     )
 
 
+def _files_step(request, token: str, draft, page, *, changing: bool, back: str):
+    rules = services.upload_rules(draft.answers)
+    form = page.form(rules=rules)
+    if request.method == "POST":
+        form = page.form(request.POST, request.FILES, rules=rules)
+        outcome = post_files(
+            request,
+            form=form,
+            draft_id=draft.pk,
+            add=services.add_file,
+            remove=services.remove_file,
+            record_answer=services.save_files_answer,
+            # Sent, expired or changed in another tab meanwhile: the page
+            # works out where to go, under the rules that now apply.
+            draft_gone=services.DraftNotFound,
+        )
+        if outcome.then == "again":
+            return redirect(request.get_full_path())
+        if outcome.then in {"next", "save"}:
+            # No "save for later" here: the page's address is the way back.
+            draft.refresh_from_db()
+            return redirect(_next_url(token, draft, page.slug, changing=changing))
+        form = outcome.form
+    return _page(
+        request,
+        "intelligence/files.html",
+        {
+            "form": form,
+            "attachments": services.files_of(draft),
+            "max_files": settings.EVIDENCE_MAX_FILES,
+            "anonymous": not gives_details(draft.answers),
+            "changing": changing,
+            "back_url": back,
+        },
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, token: str) -> HttpResponse:
@@ -208,22 +255,27 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
     missing = JOURNEY.first_unanswered(draft.answers)
     if missing is not None:
         return redirect(_step_url(token, missing.slug))
-    if request.method == "POST":
+    refused = services.files_not_allowed(draft)
+    if request.method == "POST" and not refused:
         if _limited(request, "tell-us:submit", "20/h"):
             return _page(request, "intelligence/slow_down.html", {}, status=429)
-        submission, passphrase = services.submit_intelligence(
-            draft_id=draft.pk, now=timezone.now()
-        )
-        # Shown in this response and never again: only its hash is kept.
-        return _page(
-            request,
-            "intelligence/confirmation.html",
-            {
-                "case": submission.case,
-                "passphrase": passphrase,
-                "exit_this_page": False,
-            },
-        )
+        try:
+            submission, passphrase = services.submit_intelligence(
+                draft_id=draft.pk, now=timezone.now()
+            )
+        except services.FilesNotAllowedAnonymously as error:
+            refused = error.names
+        else:
+            # Shown in this response and never again: only its hash is kept.
+            return _page(
+                request,
+                "intelligence/confirmation.html",
+                {
+                    "case": submission.case,
+                    "passphrase": passphrase,
+                    "exit_this_page": False,
+                },
+            )
     return _page(
         request,
         "intelligence/check.html",
@@ -232,8 +284,11 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
             "change_prefix": reverse("intelligence:check", args=[token])[
                 : -len("check/")
             ],
-            "anonymous": (draft.answers.get("identity") or {}).get("give_details")
-            != "yes",
+            "anonymous": not gives_details(draft.answers),
+            "refused_files": refused,
+            "files_url": _step_url(token, "files") + "?change=1",
+            "identity_url": _step_url(token, "identity") + "?change=1",
+            "error_title": bool(refused),
         },
     )
 

@@ -6,9 +6,9 @@ every journey: hertsreport.journeys.
 
 from django.utils.translation import gettext_lazy as _
 
+from hertsreport.journey_files import FilesForm
 from hertsreport.journeys import Journey, Step, answer
 from reports import forms
-from reports.evidence import FilesForm
 from reports.kinds import kind_of
 
 

@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-import uuid
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -12,18 +11,17 @@ from django.utils.translation import gettext as _
 
 from casework.attachments import (
     Attachment,
+    add_to_draft,
     attachments_of_draft,
     delete_for_drafts,
-    evidence_storage,
+    files_answer,
     move_to_case,
-    store_attachment,
+    remove_from_draft,
 )
 from casework.cases import open_case, queue_email
 from casework.models import Case, Team
 from casework.reference_data import neighbourhood_team_of, team_named
-from casework.scanning import scanner_from_settings
 from casework.services import district_for_postcode, post_staff_notice
-from casework.uploads import UploadRejected, check_upload, display_name
 from reports import journey
 from reports.kinds import BY_SLUG, CrimeKind, kind_of
 from reports.models import Report, ReportDraft
@@ -111,64 +109,34 @@ def remove_item(*, draft_id, slug: str, index: int, now: datetime) -> ReportDraf
 FILES_SLUG = "files"
 
 
-def _record_files(draft: ReportDraft) -> None:
-    """Write the draft's attachments into its answers, for "Check your answers",
-    the printable copy and staff. The caller holds the draft's row lock."""
-    draft.answers[FILES_SLUG] = {
-        "files": [
-            {"id": str(attachment.pk), "name": attachment.original_name}
-            for attachment in attachments_of_draft(draft.pk)
-        ]
-    }
-
-
-def _too_many_files(name: str) -> UploadRejected:
-    return UploadRejected(
-        _("“%(name)s” was not uploaded: you can upload up to %(count)s files")
-        % {"name": name, "count": settings.EVIDENCE_MAX_FILES}
-    )
-
-
 def add_evidence(*, draft_id, upload, now: datetime) -> Attachment:
-    """Check one uploaded file and keep it with the draft.
+    """Check one uploaded file and keep it with the draft (see
+    casework.attachments.add_to_draft); UploadRejected says why not."""
 
-    Raises UploadRejected (with the message for the person) when the file is
-    refused. The checks and the virus scan run before the draft is locked:
-    they can take a while and need nothing from it.
-    """
-    name = display_name(upload.name)
-    if attachments_of_draft(draft_id).count() >= settings.EVIDENCE_MAX_FILES:
-        raise _too_many_files(name)
-    checked = check_upload(upload, scanner=scanner_from_settings())
-    attachment = None
-    try:
-        with transaction.atomic():
-            draft = _locked_draft(draft_id, now)
-            if draft.report_id:
-                raise DraftNotFound(draft_id)
-            if attachments_of_draft(draft.pk).count() >= settings.EVIDENCE_MAX_FILES:
-                raise _too_many_files(name)
-            attachment = store_attachment(checked=checked, draft_key=draft.pk, now=now)
-            _record_files(draft)
-            _touch(draft, now)
-    except BaseException:
-        if attachment is not None:
-            # The row was rolled back; its file must not outlive it.
-            evidence_storage().delete(attachment.file.name)
-        raise
-    return attachment
+    def lock_open_draft() -> ReportDraft:
+        draft = _locked_draft(draft_id, now)
+        if draft.report_id:
+            raise DraftNotFound(draft_id)
+        return draft
+
+    def record(draft: ReportDraft) -> None:
+        draft.answers[FILES_SLUG] = files_answer(draft.pk)
+        _touch(draft, now)
+
+    return add_to_draft(
+        upload=upload,
+        draft_key=draft_id,
+        lock_draft=lock_open_draft,
+        then=record,
+        now=now,
+    )
 
 
 @transaction.atomic
 def remove_evidence(*, draft_id, attachment_id: str, now: datetime) -> ReportDraft:
     draft = _locked_draft(draft_id, now)
-    try:
-        attachment_uuid = uuid.UUID(str(attachment_id))
-    except ValueError:
-        return draft
-    # Only the draft's own files: an id from another draft removes nothing.
-    attachments_of_draft(draft.pk).filter(pk=attachment_uuid).delete()
-    _record_files(draft)
+    remove_from_draft(draft_key=draft.pk, attachment_id=attachment_id)
+    draft.answers[FILES_SLUG] = files_answer(draft.pk)
     _touch(draft, now)
     return draft
 
@@ -177,7 +145,7 @@ def remove_evidence(*, draft_id, attachment_id: str, now: datetime) -> ReportDra
 def save_files_answer(*, draft_id, now: datetime) -> ReportDraft:
     """Mark the files page answered (it is optional: no files is an answer)."""
     draft = _locked_draft(draft_id, now)
-    _record_files(draft)
+    draft.answers[FILES_SLUG] = files_answer(draft.pk)
     _touch(draft, now)
     return draft
 

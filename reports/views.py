@@ -5,12 +5,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
-from casework.uploads import UploadRejected, upload_handlers
+from hertsreport.journey_files import post_files, takes_uploads
 from hertsreport.journey_views import item_rows, post_collection
 from reports import journey, services
 from reports.forms import DeclarationForm, EmergencyForm
@@ -94,22 +92,15 @@ def elsewhere(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@csrf_exempt
-def step(request: HttpRequest, slug: str) -> HttpResponse:
-    # The files page takes uploads through handlers that stop writing a file
-    # to disk once it is too big. They must be in place before anything reads
-    # the body, and the CSRF check reads it: so that check runs in _step
-    # (csrf_protect), after this. Django's documented way to do it.
+def _is_upload_page(slug: str) -> bool:
     page = journey.BY_SLUG.get(slug)
-    if page is not None and page.uploads and request.method == "POST":
-        request.upload_handlers = upload_handlers(request)
-    return _step(request, slug)
+    return page is not None and page.uploads
 
 
-@csrf_protect
+@takes_uploads(_is_upload_page)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def _step(request: HttpRequest, slug: str) -> HttpResponse:
+def step(request: HttpRequest, slug: str) -> HttpResponse:
     page = journey.BY_SLUG.get(slug)
     if page is None:
         raise Http404
@@ -203,46 +194,36 @@ def _collection_step(
 
 
 def _files_step(request, draft: ReportDraft, page: journey.Step, *, changing: bool):
-    """Upload and remove files. Choosing files and pressing Continue uploads
-    them and goes on; a refused file keeps the person here with the reason."""
     form = page.form()
     if request.method == "POST":
-        now = timezone.now()
-        action = request.POST.get("action", "continue")
-        if action.startswith("remove-"):
-            services.remove_evidence(
-                draft_id=draft.pk, attachment_id=action.removeprefix("remove-"), now=now
-            )
-            return redirect(request.get_full_path())
         form = page.form(request.POST, request.FILES)
-        uploads = form.uploads()
-        for upload in uploads:
-            try:
-                services.add_evidence(draft_id=draft.pk, upload=upload, now=now)
-            except UploadRejected as rejection:
-                form.reject(rejection.message)
-            except services.DraftNotFound:
-                # Sent or expired in another tab meanwhile: the page works out
-                # where to go.
-                return redirect(request.get_full_path())
-        if action == "add" and not uploads:
-            form.reject(_("Select a file to upload"))
-        if not form.errors:
-            draft = services.save_files_answer(draft_id=draft.pk, now=now)
-            if action == "add":
-                return redirect(request.get_full_path())
-            if action == "save":
-                return _save_for_later(request, draft)
+        outcome = post_files(
+            request,
+            form=form,
+            draft_id=draft.pk,
+            add=services.add_evidence,
+            remove=services.remove_evidence,
+            record_answer=services.save_files_answer,
+            # Sent or expired in another tab meanwhile: the page works out
+            # where to go.
+            draft_gone=services.DraftNotFound,
+        )
+        if outcome.then == "again":
+            return redirect(request.get_full_path())
+        if outcome.then == "save":
+            return _save_for_later(request, draft)
+        if outcome.then == "next":
+            draft.refresh_from_db()
             return redirect(_where_next(draft, page.slug, changing=changing))
     return _page(
         request,
         "files.html",
         {
             "form": form,
-            "step": page,
             "attachments": services.evidence_of(draft),
             "max_files": settings.EVIDENCE_MAX_FILES,
             "changing": changing,
+            "save_later": True,
             "back_url": _back_url(draft, page.slug, changing),
         },
     )

@@ -1,12 +1,13 @@
 """Small files of every kind the evidence upload meets, made in memory."""
 
 import io
+import re
 import struct
 import threading
 import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image, PngImagePlugin
+from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
 from casework.scanning import EICAR
 
@@ -31,12 +32,11 @@ MOV = iso_media(b"qt  ", b"qt  ")
 HEIC = iso_media(b"heic", b"mif1heic")
 
 
-def jpeg_with_gps(*, size=(40, 20), orientation: int = 1) -> bytes:
-    """A photo carrying what a phone writes: maker, model, GPS, XMP, comment."""
-    image = Image.new("RGB", size, "red")
+def phone_exif(*, model: str = "Phone 15", orientation: int = 1) -> Image.Exif:
+    """What a phone writes into a photo: maker, model and where it was."""
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "PhoneMaker"
-    exif[ExifTags.Base.Model] = "Phone 15"
+    exif[ExifTags.Base.Model] = model
     exif[ExifTags.Base.Orientation] = orientation
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     gps[ExifTags.GPS.GPSLatitudeRef] = "N"
@@ -44,6 +44,13 @@ def jpeg_with_gps(*, size=(40, 20), orientation: int = 1) -> bytes:
     gps[ExifTags.GPS.GPSLongitudeRef] = "W"
     gps[ExifTags.GPS.GPSLongitude] = (0.0, 17.0, 2.0)
     gps[ExifTags.GPS.GPSMapDatum] = "WGS-84"
+    return exif
+
+
+def jpeg_with_gps(*, size=(40, 20), orientation: int = 1) -> bytes:
+    """A photo carrying what a phone writes: maker, model, GPS, XMP, comment."""
+    image = Image.new("RGB", size, "red")
+    exif = phone_exif(orientation=orientation)
     out = io.BytesIO()
     image.save(
         out,
@@ -51,6 +58,49 @@ def jpeg_with_gps(*, size=(40, 20), orientation: int = 1) -> bytes:
         exif=exif,
         comment=b"Taken at 12 Acacia Avenue",
         xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">Acacia Avenue</x:xmpmeta>',
+    )
+    return out.getvalue()
+
+
+def icc_profile_saying(text: str) -> bytes:
+    """A working sRGB colour profile whose copyright text is `text` (at most
+    24 characters): profiles carry text, such as the device that made them."""
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    old = "No copyright, use freely".encode("utf-16-be")
+    new = text[:24].ljust(24).encode("utf-16-be")
+    assert old in profile
+    return profile.replace(old, new)
+
+
+def jpeg_with_everything(marker: str) -> bytes:
+    """A phone photo with `marker` written into every block that can hold
+    text: EXIF (with GPS), XMP, a comment and the colour profile."""
+    image = Image.new("RGB", (40, 20), "red")
+    exif = phone_exif(model=f"Phone of {marker}")
+    exif[ExifTags.Base.Artist] = marker
+    out = io.BytesIO()
+    image.save(
+        out,
+        "JPEG",
+        exif=exif,
+        comment=f"Taken by {marker}".encode(),
+        xmp=f'<x:xmpmeta xmlns:x="adobe:ns:meta/">{marker}</x:xmpmeta>'.encode(),
+        icc_profile=icc_profile_saying(marker),
+    )
+    return out.getvalue()
+
+
+def heic_with_gps(*, size=(64, 48), colour=(200, 30, 30)) -> bytes:
+    """A HEIC, as an iPhone takes, made by pillow-heif itself: with camera
+    details and GPS in its EXIF, and XMP."""
+    image = Image.new("RGB", size, colour)
+    out = io.BytesIO()
+    image.save(
+        out,
+        "HEIF",
+        exif=phone_exif().tobytes(),
+        xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/">Acacia Avenue</x:xmpmeta>',
+        quality=90,
     )
     return out.getvalue()
 
@@ -153,3 +203,16 @@ class FakeClamd:
             connection.sendall(b"stream: Eicar-Signature FOUND\0")
         else:
             connection.sendall(b"stream: OK\0")
+
+
+def error_messages(html: str) -> list[str]:
+    """The messages beside a field (not those in the summary at the top)."""
+    return [
+        re.sub(r"\s+", " ", text).strip()
+        for text in re.findall(
+            r'class="govuk-error-message">\s*<span class="govuk-visually-hidden">'
+            r"Error:</span>(.*?)</span>",
+            html,
+            re.S,
+        )
+    ]

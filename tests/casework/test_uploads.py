@@ -11,6 +11,8 @@ from PIL import ExifTags, Image
 from casework.attachments import store_attachment
 from casework.scanning import EICAR, LocalScanner
 from casework.uploads import (
+    EVIDENCE,
+    PHOTOS_ONLY,
     CappedUploadHandler,
     UploadRejected,
     check_upload,
@@ -117,14 +119,95 @@ def test_videos_and_documents_are_kept_exactly_as_sent(kind, content, extension)
 )
 def test_a_file_whose_content_is_not_an_allowed_type_is_refused(name, content):
     assert refusal(name, content) == (
-        f"The selected file “{name}” must be a JPG, PNG, MP4, MOV or PDF"
+        f"The selected file “{name}” must be a JPG, PNG, HEIC, MP4, MOV or PDF"
     )
 
 
-def test_a_heic_photo_is_refused_with_a_way_forward():
-    message = refusal("IMG_0002.HEIC", files.HEIC)
-    assert "must be a JPG, PNG, MP4, MOV or PDF" in message
-    assert "save it as a JPG" in message
+@pytest.mark.parametrize("rules", [EVIDENCE, PHOTOS_ONLY], ids=["named", "anonymous"])
+def test_a_heic_photo_is_kept_as_a_jpeg_without_its_metadata(rules):
+    original = files.heic_with_gps()
+    assert b"WGS-84" in original and b"Acacia" in original
+
+    checked = check_upload(
+        files.upload("IMG_0002.HEIC", original), scanner=LocalScanner(), rules=rules
+    )
+
+    assert checked.kind.content_type == "image/jpeg"
+    assert checked.original_name == "IMG_0002.jpg"
+    stored = stored_bytes(checked)
+    photo = Image.open(io.BytesIO(stored))
+    assert photo.format == "JPEG" and photo.size == (64, 48)
+    assert dict(photo.getexif()) == {}
+    for text in (b"Exif", b"WGS-84", b"PhoneMaker", b"Acacia", b"xmpmeta"):
+        assert text not in stored
+    red, green, blue = photo.convert("RGB").getpixel((32, 24))
+    assert red > 150 and green < 80 and blue < 80
+
+
+def test_a_damaged_heic_is_refused_not_an_error():
+    assert refusal("IMG_0003.HEIC", files.HEIC) == (
+        "The selected file “IMG_0003.HEIC” could not be opened as a photo – "
+        "save it again or choose a different file"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("clip.mp4", files.MP4), ("clip.mov", files.MOV), ("notes.pdf", files.PDF)],
+)
+def test_photos_only_refuses_videos_and_documents_saying_why(name, content):
+    with pytest.raises(UploadRejected) as rejected:
+        check_upload(
+            files.upload(name, content), scanner=LocalScanner(), rules=PHOTOS_ONLY
+        )
+    assert rejected.value.message == (
+        f"The selected file “{name}” must be a JPG, PNG or HEIC. Videos and "
+        "documents cannot be sent anonymously"
+    )
+
+
+def test_photos_only_converts_the_colour_profile_and_keeps_none():
+    """A profile can name the phone or its owner; its colours are kept by
+    converting the pixels to sRGB, which is what a viewer assumes."""
+    profile = files.icc_profile_saying("Sam Jones iPhone")
+    image = Image.new("RGB", (20, 20), (10, 120, 200))
+    out = io.BytesIO()
+    image.save(out, "PNG", icc_profile=profile)
+
+    kept = stored_bytes(check("with-profile.png", out.getvalue()))
+    assert Image.open(io.BytesIO(kept)).info.get("icc_profile") == profile
+
+    cleaned = stored_bytes(
+        check_upload(
+            files.upload("with-profile.png", out.getvalue()),
+            scanner=LocalScanner(),
+            rules=PHOTOS_ONLY,
+        )
+    )
+    photo = Image.open(io.BytesIO(cleaned))
+    assert "icc_profile" not in photo.info
+    assert "Sam Jones".encode("utf-16-be") not in cleaned
+    # An sRGB profile converted to sRGB: the same colour, give or take one.
+    assert all(
+        abs(a - b) <= 1
+        for a, b in zip(
+            photo.convert("RGB").getpixel((5, 5)), (10, 120, 200), strict=True
+        )
+    )
+
+
+def test_a_colour_profile_that_cannot_be_read_does_not_refuse_the_photo():
+    image = Image.new("RGB", (20, 20), "green")
+    out = io.BytesIO()
+    image.save(out, "JPEG", icc_profile=b"not a profile, Sam Jones")
+    checked = check_upload(
+        files.upload("odd.jpg", out.getvalue()),
+        scanner=LocalScanner(),
+        rules=PHOTOS_ONLY,
+    )
+    cleaned = stored_bytes(checked)
+    assert b"Sam Jones" not in cleaned
+    assert "icc_profile" not in Image.open(io.BytesIO(cleaned)).info
 
 
 def test_an_empty_file_is_refused():

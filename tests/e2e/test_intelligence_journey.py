@@ -1,10 +1,10 @@
 """Tell us about something, in a real browser.
 
-Anonymously and with a name, to the reference (and, when anonymous, the
-passphrase); adding more later with the reference and passphrase; the
-"Exit this page" button on the journey's pages. With JavaScript on and off;
-axe finds no WCAG 2.2 AA violation on any page visited; at 375px nothing
-scrolls sideways.
+Anonymously (with a photo, after a document is refused) and with a name, to
+the reference (and, when anonymous, the passphrase); adding more later with
+the reference and passphrase; the "Exit this page" button on the journey's
+pages. With JavaScript on and off; axe finds no WCAG 2.2 AA violation on any
+page visited; at 375px nothing scrolls sideways.
 """
 
 import re
@@ -13,12 +13,15 @@ import pytest
 from django.test import Client
 from playwright.sync_api import Page, Route, expect
 
+from casework.attachments import Attachment
 from casework.models import CaseEvent
 from intelligence.models import IntelligenceSubmission
+from tests.casework import files as sample_files
 from tests.e2e.checks import (
     check_page,
     js_on_desktop_and_js_off_phone,
     public_service,  # noqa: F401 (a fixture)
+    small_jpeg,
 )
 from tests.e2e.conftest import PHONE
 from tests.intelligence import journey as walk
@@ -96,7 +99,7 @@ def tell_us_about_drug_dealing(page: Page, visit, check) -> None:
 
 @js_on_desktop_and_js_off_phone
 def test_anonymous_information_gets_a_reference_and_a_passphrase(
-    either_page, viewport, visit, page_log
+    either_page, viewport, visit, page_log, tmp_path
 ):
     page = either_page
     tell_us_about_drug_dealing(page, visit, check_page)
@@ -107,9 +110,40 @@ def test_anonymous_information_gets_a_reference_and_a_passphrase(
         check_page,
     )
 
-    on_page(page, "Check your answers before you send them", check_page)
+    on_page(page, "Upload photos or screenshots (optional)", check_page)
     main = page.get_by_role("main")
-    for shown in ["Drug dealing", "Queensway, Hatfield", "Tiny", "Tall, red cap"]:
+    expect(main).to_contain_text("we cannot take videos or documents")
+    # A document is refused beside the field; nothing else is lost.
+    document = tmp_path / "Statement by Sam Jones.pdf"
+    document.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.get_by_label("Upload files").set_input_files(document)
+    go_on(page)
+    refusal = (
+        "The selected file “Statement by Sam Jones.pdf” must be a JPG, PNG or HEIC. "
+        "Videos and documents cannot be sent anonymously"
+    )
+    expect(page.get_by_role("alert")).to_contain_text(refusal)
+    expect(page.get_by_text(f"Error: {refusal}")).to_be_visible()
+    on_page(page, "Upload photos or screenshots (optional)", check_page)
+
+    photo = small_jpeg(tmp_path, "Sam Jones at the flats.jpg")
+    page.get_by_label("Upload files").set_input_files(photo)
+    page.get_by_role("button", name="Upload and add more files").click()
+    expect(page.get_by_role("heading", name="You have uploaded 1 file")).to_be_visible()
+    # Its name is not kept: it is listed as image-1.jpg.
+    expect(page.get_by_role("button", name="Remove image-1.jpg")).to_be_visible()
+    expect(main).not_to_contain_text("Sam Jones")
+    check_page(page)
+    go_on(page)
+
+    on_page(page, "Check your answers before you send them", check_page)
+    for shown in [
+        "Drug dealing",
+        "Queensway, Hatfield",
+        "Tiny",
+        "Tall, red cap",
+        "image-1.jpg",
+    ]:
         expect(main).to_contain_text(shown)
     expect(main).to_contain_text("You chose to stay anonymous.")
     page.get_by_role("button", name="Send").click()
@@ -128,6 +162,11 @@ def test_anonymous_information_gets_a_reference_and_a_passphrase(
     assert submission.case.reference == reference.inner_text()
     assert submission.anonymous
     assert (submission.informant_name, submission.informant_email) == ("", "")
+    attachment = Attachment.objects.get()
+    assert (attachment.case, attachment.original_name) == (
+        submission.case,
+        "image-1.jpg",
+    )
     assert page_log.console_errors == []
 
 
@@ -153,6 +192,12 @@ def test_named_information_keeps_the_details_given(js_page, viewport, visit):
     expect(page.get_by_label("Name", exact=True)).to_have_value("Pat Informant")
     check_page(page)
     page.get_by_label("Email address (optional)").fill("pat@example.com")
+    go_on(page)
+
+    # With their details they may send what a crime report takes.
+    on_page(
+        page, "Upload photos, screenshots, videos or documents (optional)", check_page
+    )
     go_on(page)
 
     on_page(page, "Check your answers before you send them", check_page)
@@ -242,3 +287,39 @@ def test_pressing_shift_three_times_exits_when_javascript_is_on(js_page, visit):
         page.keyboard.press("Shift")
 
     expect(page).to_have_url(EXIT_URL)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["375px"])
+def test_a_document_is_refused_at_the_end_once_they_stay_anonymous(
+    no_js_page, viewport, visit
+):
+    """Uploaded with their details, then they chose to stay anonymous: the
+    check page says what to remove, and sends nothing until they do."""
+    page = no_js_page
+    informant = Client()
+    check = walk.complete(informant, {"identity": {"give_details": "yes"}})
+    files_page = check.replace("/check/", "/files/")
+    statement = sample_files.upload("Statement.pdf", b"%PDF-1.4\n%%EOF\n")
+    informant.post(files_page, {"files": [statement]})
+    token = walk.token_of(check)
+    informant.post(f"/tell-us/{token}/identity/?change=1", {"give_details": "no"})
+
+    visit(page, check)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(
+        "Remove “Statement.pdf”: videos and documents cannot be sent anonymously"
+    )
+    check_page(page)
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert not IntelligenceSubmission.objects.exists()
+
+    page.get_by_role("link", name="Remove “Statement.pdf”").click()
+    page.get_by_role("button", name="Remove Statement.pdf").click()
+    expect(page.get_by_role("main")).not_to_contain_text("Statement.pdf")
+    check_page(page)
+    page.get_by_role("button", name="Save and go back to your answers").click()
+    on_page(page, "Check your answers before you send them", check_page)
+    page.get_by_role("button", name="Send").click()
+    expect(heading(page)).to_have_text("Information sent")
+    assert IntelligenceSubmission.objects.get().anonymous

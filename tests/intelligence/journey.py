@@ -27,6 +27,8 @@ VALID_POSTS = {
         "safe": "yes",
         "safe_times": "",
     },
+    # No file chosen: the browser sends the field empty.
+    "files": {},
 }
 
 

@@ -16,6 +16,7 @@ from casework.scanning import EICAR
 from reports import services
 from reports.models import Report, ReportDraft
 from tests.casework import files
+from tests.casework.files import error_messages
 from tests.reports.journey_data import complete_journey
 
 pytestmark = pytest.mark.django_db
@@ -26,20 +27,8 @@ def upload_to(client, *uploads, action="continue", page="/report/files/"):
 
 
 def a_pdf(name="statement.pdf"):
-    return files.upload(name, files.PDF)
-
-
-def error_messages(html: str) -> list[str]:
-    """The messages beside the field (not those in the summary at the top)."""
-    return [
-        re.sub(r"\s+", " ", text).strip()
-        for text in re.findall(
-            r'class="govuk-error-message">\s*<span class="govuk-visually-hidden">'
-            r"Error:</span>(.*?)</span>",
-            html,
-            re.S,
-        )
-    ]
+    # Each name its own content: the same file sent twice is kept once.
+    return files.upload(name, files.PDF + f"% {name}\n".encode())
 
 
 @pytest.fixture
@@ -100,7 +89,9 @@ def test_a_refused_file_is_explained_beside_the_field_and_nothing_else_is_lost(
     html = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in html
-    message = "The selected file “holiday.jpg” must be a JPG, PNG, MP4, MOV or PDF"
+    message = (
+        "The selected file “holiday.jpg” must be a JPG, PNG, HEIC, MP4, MOV or PDF"
+    )
     assert error_messages(html) == [message]  # beside the field
     assert f'<a href="#id_files">{message}</a>' in html  # in the summary
     assert "govuk-file-upload--error" in html
@@ -130,7 +121,7 @@ def test_a_refused_file_is_explained_beside_the_field_and_nothing_else_is_lost(
         (
             "<i>photo.exe",
             files.EXE,
-            "The selected file “&lt;i&gt;photo.exe” must be a JPG, PNG, MP4, MOV "
+            "The selected file “&lt;i&gt;photo.exe” must be a JPG, PNG, HEIC, MP4, MOV "
             "or PDF",
         ),
     ],
@@ -252,3 +243,24 @@ def test_expired_drafts_lose_their_files_and_sent_reports_keep_theirs(
     assert list(Attachment.objects.all()) == [kept]
     assert Path(kept.file.path).exists()
     assert not Path(lost.file.path).exists()
+
+
+def test_an_iphone_photo_is_kept_as_a_jpeg_under_its_own_name(at_check):
+    upload_to(at_check, files.upload("IMG_0002.HEIC", files.heic_with_gps()))
+    attachment = Attachment.objects.get()
+    assert (attachment.original_name, attachment.content_type) == (
+        "IMG_0002.jpg",
+        "image/jpeg",
+    )
+    stored = Path(attachment.file.path).read_bytes()
+    assert Image.open(io.BytesIO(stored)).format == "JPEG"
+    assert b"WGS-84" not in stored
+    assert "IMG_0002.jpg" in at_check.get("/report/check/").content.decode()
+
+
+def test_the_same_file_sent_twice_is_kept_once(at_check):
+    upload_to(at_check, a_pdf("statement.pdf"), action="add")
+    upload_to(at_check, a_pdf("statement.pdf"), action="add")
+    assert Attachment.objects.count() == 1
+    html = at_check.get("/report/files/").content.decode()
+    assert "You have uploaded 1 file" in html
