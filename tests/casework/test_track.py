@@ -11,6 +11,7 @@ from casework import workflow
 from casework.models import Case
 from casework.references import format_reference, normalise_reference
 from tests.casework.factories import make_case
+from tests.casework.staff import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def fresh_limits():
 
 @pytest.fixture
 def officer(django_user_model):
-    return django_user_model.objects.create_user(username="officer", is_staff=True)
+    return make_staff(django_user_model, "agent", "officer")
 
 
 def without_varying_parts(html: str) -> str:
