@@ -35,15 +35,9 @@ class ConfirmCodeForm(forms.Form):
         error_messages={
             "required": gettext_lazy("Enter the 6-digit code from your app"),
         },
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "spellcheck": "false",
-                "aria-describedby": "id_token_helptext",
-            }
-        ),
     )
+    # The template draws the box itself (the sign-in form's attributes, and
+    # its hint and error tied to it with aria-describedby).
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"].replace(" ", "")
