@@ -6,6 +6,7 @@ until they finish). Resetting is a page under each staff member, for
 supervisors. What is allowed, and the audit, are in casework.authenticators.
 """
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, logout
@@ -18,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -88,6 +89,9 @@ def enrol(request, site):
         )
         if check.confirmed:
             otp_login(request, check.device)
+            # As a successful sign-in does (AXES_RESET_ON_SUCCESS): mistyped
+            # codes while setting up do not count against the next sign-in.
+            axes_reset(username=user.get_username())
             messages.success(
                 request,
                 _(
@@ -99,9 +103,12 @@ def enrol(request, site):
         if check.wait_seconds:
             form.add_error(
                 "token",
-                _(
+                ngettext(
                     "There have been too many wrong codes. Wait %(seconds)s "
-                    "seconds, then enter the code your app shows."
+                    "second, then enter the code your app shows.",
+                    "There have been too many wrong codes. Wait %(seconds)s "
+                    "seconds, then enter the code your app shows.",
+                    check.wait_seconds,
                 )
                 % {"seconds": check.wait_seconds},
             )

@@ -130,7 +130,7 @@ def test_after_a_wrong_code_the_next_try_must_wait(newcomer, enrolling):
     enrolling.post(ENROL, {"token": wrong_code(key)})
     # Even the right code, at once: django-otp's throttle asks for a wait.
     html = enrolling.post(ENROL, {"token": code_from(key)}).content.decode()
-    assert "too many wrong codes. Wait 1 seconds" in html
+    assert "too many wrong codes. Wait 1 second," in html
     assert not TOTPDevice.objects.get(user=newcomer).confirmed
     TOTPDevice.objects.filter(user=newcomer).update(
         throttling_failure_timestamp=timezone.now() - timedelta(seconds=5)
@@ -152,6 +152,18 @@ def test_five_wrong_codes_lock_the_account_and_end_the_session(
     # Signed out, and the right password is refused for now.
     assert enrolling.get(ENROL)["Location"].startswith("/admin/login/")
     assert sign_in(Client(), newcomer).status_code == 429
+
+
+def test_codes_mistyped_while_setting_up_do_not_count_after_it(
+    newcomer, enrolling, settings
+):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    key = key_on(enrolling.get(ENROL).content.decode())
+    for _ in range(4):
+        enrolling.post(ENROL, {"token": wrong_code(key)})
+    assert AccessAttempt.objects.get(username="newcomer").failures_since_start == 4
+    assert enrolling.post(ENROL, {"token": code_from(key)}).status_code == 302
+    assert not AccessAttempt.objects.filter(username="newcomer").exists()
 
 
 @pytest.mark.parametrize(
