@@ -251,11 +251,29 @@ def _assign(case: Case, *, to_user, to_team, by, now: datetime) -> Case:
         fields.append("status")
     if fields:
         case.save(update_fields=fields)
+    if to_user is not None:
+        _check_assignee(to_user, case)
     if said:
         _event(
             case, CaseEvent.Kind.ASSIGNED, _("Assigned to ") + ", ".join(said), by, now
         )
     return case
+
+
+def _check_assignee(user, case: Case) -> None:
+    """The person given the case must be able to open it, with its new team
+    (an investigator sees only their own team's cases). Raising rolls the
+    assignment back."""
+    try:
+        check_can_act(user, case)
+    except NotAllowed:
+        raise NotAllowed(
+            _("%(who)s cannot work on %(reference)s: choose someone whose role does.")
+            % {
+                "who": user.get_full_name() or user.get_username(),
+                "reference": case.reference,
+            }
+        ) from None
 
 
 @transaction.atomic

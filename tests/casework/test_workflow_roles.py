@@ -180,3 +180,40 @@ def test_a_duplicate_can_only_point_at_a_case_the_closer_may_see(django_user_mod
             by=agent,
             now=timezone.now(),
         )
+
+
+@pytest.mark.parametrize(
+    ("assignee", "team", "allowed"),
+    [
+        ("investigator", "Crime Management Unit", True),
+        ("investigator", "Hate Crime Unit", False),  # not their team
+        ("agent", "Hate Crime Unit", True),
+        ("intelligence", "Crime Management Unit", False),  # reports: not theirs
+        ("editor", "Crime Management Unit", False),
+    ],
+)
+def test_a_case_goes_only_to_someone_who_can_work_on_it(
+    django_user_model, assignee, team, allowed
+):
+    supervisor = make_staff(django_user_model, "supervisor")
+    person_given_it = make_staff(django_user_model, assignee)
+    report = a_case("our_team_report")
+    before = snapshot(report)
+
+    def give():
+        workflow.assign(
+            case_ids=[report.pk],
+            to_user=person_given_it,
+            to_team=Team.objects.get(name=team),
+            by=supervisor,
+            now=timezone.now(),
+        )
+
+    if allowed:
+        give()
+        report.refresh_from_db()
+        assert report.assigned_to == person_given_it
+    else:
+        with pytest.raises(workflow.NotAllowed, match="cannot work on"):
+            give()
+        assert snapshot(report) == before
