@@ -40,6 +40,7 @@ class StaffAuthenticationForm(OTPAdminAuthenticationForm):
                 "inputmode": "numeric",
                 "pattern": "[0-9]*",
                 "spellcheck": "false",
+                "aria-describedby": "id_otp_token_helptext",
             }
         ),
     )

@@ -6,8 +6,10 @@ until they finish). Resetting is a page under each staff member, for
 supervisors. What is allowed, and the audit, are in casework.authenticators.
 """
 
+from axes.handlers.proxy import AxesProxyHandler
 from axes.utils import reset as axes_reset
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, logout
 from django.contrib.auth.signals import user_login_failed
@@ -82,6 +84,10 @@ def enrol(request, site):
         return redirect(f"{reverse('admin:login')}?{REDIRECT_FIELD_NAME}=/admin/")
     if not authenticators.needs_enrolment(user):
         return redirect(_next_url(request))
+    if AxesProxyHandler.is_locked(request, {"username": user.get_username()}):
+        # Locked since they signed in (wrong passwords elsewhere, say).
+        logout(request)
+        return TemplateResponse(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
     form = ConfirmCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         check = authenticators.confirm_enrolment(

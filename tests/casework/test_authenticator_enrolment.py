@@ -166,6 +166,19 @@ def test_codes_mistyped_while_setting_up_do_not_count_after_it(
     assert not AccessAttempt.objects.filter(username="newcomer").exists()
 
 
+def test_an_account_locked_meanwhile_ends_the_set_up_session(newcomer, enrolling):
+    for _ in range(5):
+        Client().post(
+            "/admin/login/",
+            {"username": "newcomer", "password": "wrong", "otp_token": ""},
+            REMOTE_ADDR="198.51.100.7",
+        )
+    response = enrolling.get(ENROL)
+    assert response.status_code == 429
+    assert "Account locked" in response.content.decode()
+    assert enrolling.get(ENROL)["Location"].startswith("/admin/login/")
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -37,6 +37,10 @@ def code_for_key(key_text: str) -> str:
 
 def sign_in_with_password(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/admin/casework/case/")
+    expect(
+        page.get_by_label("Code from your authenticator app")
+    ).to_have_accessible_description(re.compile("Leave this empty"))
+    check_page(page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
