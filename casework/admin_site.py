@@ -6,13 +6,27 @@ active staff whose session was verified with a code from their
 authenticator app (TOTP, django-otp), entered with their password on the
 sign-in page. A wrong code counts as a failed sign-in for the lockout
 (django-axes) as a wrong password does.
+
+A member of staff with no authenticator app yet (new, or reset by a
+supervisor) signs in with the password alone and is sent to set one up
+(casework/admin/authenticator.py); every other admin page sends them back
+there, except signing out, until a code from the new app confirms it.
 """
 
+from functools import update_wrapper
+
 from django import forms
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.signals import user_login_failed
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from casework.authenticators import has_authenticator, needs_enrolment
 
 
 class StaffAuthenticationForm(OTPAdminAuthenticationForm):
@@ -26,6 +40,7 @@ class StaffAuthenticationForm(OTPAdminAuthenticationForm):
                 "inputmode": "numeric",
                 "pattern": "[0-9]*",
                 "spellcheck": "false",
+                "aria-describedby": "id_otp_token_helptext",
             }
         ),
     )
@@ -53,6 +68,10 @@ class StaffAuthenticationForm(OTPAdminAuthenticationForm):
         )
 
     def clean_otp(self, user):
+        if user is not None and not has_authenticator(user):
+            # Signed in with the password alone: StaffAdminSite then opens
+            # only the page that sets up their authenticator app.
+            return
         try:
             super().clean_otp(user)
         except forms.ValidationError:
@@ -73,6 +92,41 @@ class StaffAdminSite(OTPAdminSite):
 
     def __init__(self, name="admin"):
         super().__init__(name)
+
+    def get_urls(self):
+        from casework.admin import authenticator
+
+        def enrol(request):
+            return authenticator.enrol(request, self)
+
+        return [
+            path("authenticator/", enrol, name="enrol_authenticator"),
+            *super().get_urls(),
+        ]
+
+    def _to_enrolment(self, request):
+        url = reverse("admin:enrol_authenticator", current_app=self.name)
+        wanted = request.GET.get(REDIRECT_FIELD_NAME) or request.get_full_path()
+        return redirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: wanted})}")
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page, except signing out, sends a member of staff who
+        has no authenticator app yet to set one up."""
+        checked = super().admin_view(view, cacheable)
+
+        def inner(request, *args, **kwargs):
+            if needs_enrolment(request.user):
+                if request.path == reverse("admin:logout", current_app=self.name):
+                    return view(request, *args, **kwargs)
+                return self._to_enrolment(request)
+            return checked(request, *args, **kwargs)
+
+        return update_wrapper(never_cache(inner), checked)
+
+    def login(self, request, extra_context=None):
+        if needs_enrolment(request.user):
+            return self._to_enrolment(request)
+        return super().login(request, extra_context)
 
     def index(self, request, extra_context=None):
         from casework.admin.dashboard import dashboard_context

@@ -66,5 +66,10 @@ class AddInformationForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = f.form_helper(
-            "token", Field.textarea("information", label_size=Size.MEDIUM, rows=5)
+            "token",
+            # A heading among the page's headings (GOV.UK: a label that looks
+            # like a heading is wrapped in one, so screen readers list it).
+            Field.textarea(
+                "information", label_size=Size.MEDIUM, label_tag="h2", rows=5
+            ),
         )

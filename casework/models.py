@@ -362,6 +362,12 @@ class StaffMember(models.Model):
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff members")
+        permissions = [
+            (
+                "reset_authenticator",
+                _("Can reset a colleague's authenticator app (they set up a new one)"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.team or '-'})"

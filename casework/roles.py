@@ -93,6 +93,8 @@ _TRIAGE = {
         "casework.export_case",
         "casework.view_auditentry",
         "casework.view_staffmember",
+        # A colleague who lost their phone sets up a new authenticator app.
+        "casework.reset_authenticator",
     ],
     INTELLIGENCE_OFFICER: [
         *_WORK_ON_CASES,

@@ -4,14 +4,25 @@ Every action here checks, then does: it locks the case row, checks the
 action is allowed in the case's state and by this person, then writes the
 change and its timeline entry. Views, admin actions and tasks call these and
 nothing else changes a case.
+
+Who may act (`check_can_act`): active staff with ``casework.change_case``
+on a case their role sees (casework.access: control room agents and
+supervisors every report and chat, intelligence officers intelligence only,
+investigators their own team's cases); assigning cases to others also needs
+``casework.assign_case`` (supervisors, intelligence officers). Admin checks
+the same before showing a page; this check is what holds for any other
+caller (a management command, the chat console), and it is made on the
+locked row, so a case moved to another team meanwhile is refused.
 """
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from casework.access import may_see, visible_cases
 from casework.cases import queue_email
 from casework.models import Case, CaseEvent, Team
 from casework.thrive import FACTORS, Grade, ThriveAssessment, priority_from
@@ -53,8 +64,38 @@ class AlreadyTaken(WorkflowError):
         self.case = case
 
 
-def _locked(case_id: int) -> Case:
-    return Case.objects.select_for_update(of=("self",)).get(pk=case_id)
+class NotAllowed(WorkflowError, PermissionDenied):
+    """This person's role may not do this (to this case). A WorkflowError, so
+    admin shows it as a message; a PermissionDenied, so any view that lets it
+    through answers 403."""
+
+
+WORK_ON_CASES = "casework.change_case"
+ASSIGN_CASES = "casework.assign_case"
+
+
+def check_can_act(by, case: Case, *, permission: str = WORK_ON_CASES) -> None:
+    """Refuse anyone whose role may not do this to `case`. Call with the row
+    locked, so the team and channel checked are the ones written."""
+    if by is None or not (by.is_active and by.is_staff):
+        raise NotAllowed(_("Only staff can work on cases."))
+    if not by.has_perm(WORK_ON_CASES):
+        raise NotAllowed(_("Your role does not work on cases."))
+    if permission == ASSIGN_CASES and not by.has_perm(ASSIGN_CASES):
+        raise NotAllowed(
+            _("Only supervisors and intelligence officers can assign cases.")
+        )
+    if not may_see(by, case):
+        raise NotAllowed(
+            _("%(reference)s is not one of the cases your role works on.")
+            % {"reference": case.reference}
+        )
+
+
+def _locked(case_id: int, by, *, permission: str = WORK_ON_CASES) -> Case:
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case_id)
+    check_can_act(by, case, permission=permission)
+    return case
 
 
 def _event(case: Case, kind: str, text: str, by, now: datetime, *, public=False):
@@ -86,7 +127,7 @@ def change_status(*, case_id: int, to: str, by, now: datetime) -> Case:
     """Move a case along the workflow. Closing goes through `close_case`."""
     if to == Status.CLOSED:
         raise IllegalTransition(_("Close a case with its outcome and a reason."))
-    case = _locked(case_id)
+    case = _locked(case_id, by)
     check_transition(case, to)
     before = case.get_status_display()
     case.status = to
@@ -114,7 +155,7 @@ def close_case(
     duplicate_of: str = "",
 ) -> Case:
     """Close with an outcome and a reason the reporter will read."""
-    case = _locked(case_id)
+    case = _locked(case_id, by)
     check_transition(case, Status.CLOSED)
     if outcome not in Case.Outcome.values:
         raise WorkflowError(_("Choose the outcome."))
@@ -124,7 +165,10 @@ def close_case(
     if outcome == Case.Outcome.CRIME_RECORDED and not crime_number.strip():
         raise WorkflowError(_("Enter the crime number."))
     if outcome == Case.Outcome.DUPLICATE:
-        original = Case.objects.filter(reference=duplicate_of.strip().upper()).first()
+        # Only a case this person may see: the answer says nothing of others.
+        original = visible_cases(
+            by, Case.objects.filter(reference=duplicate_of.strip().upper())
+        ).first()
         if original is None or original.pk == case.pk:
             raise WorkflowError(_("Enter the reference of the case this duplicates."))
     case.status = Status.CLOSED
@@ -161,7 +205,7 @@ def close_case(
 @transaction.atomic
 def take_case(*, case_id: int, by, now: datetime) -> Case:
     """Assign an unassigned case to oneself. Two people at once: one wins."""
-    case = _locked(case_id)
+    case = _locked(case_id, by)
     if case.assigned_to_id and case.assigned_to_id != by.pk:
         raise AlreadyTaken(case)
     return _assign(case, to_user=by, to_team=None, by=by, now=now)
@@ -182,6 +226,8 @@ def assign(
         .filter(pk__in=case_ids)
         .order_by("pk")
     )
+    for case in cases:
+        check_can_act(by, case, permission=ASSIGN_CASES)
     return [_assign(c, to_user=to_user, to_team=to_team, by=by, now=now) for c in cases]
 
 
@@ -205,6 +251,8 @@ def _assign(case: Case, *, to_user, to_team, by, now: datetime) -> Case:
         fields.append("status")
     if fields:
         case.save(update_fields=fields)
+    if to_user is not None:
+        _check_assignee(to_user, case)
     if said:
         _event(
             case, CaseEvent.Kind.ASSIGNED, _("Assigned to ") + ", ".join(said), by, now
@@ -212,12 +260,28 @@ def _assign(case: Case, *, to_user, to_team, by, now: datetime) -> Case:
     return case
 
 
+def _check_assignee(user, case: Case) -> None:
+    """The person given the case must be able to open it, with its new team
+    (an investigator sees only their own team's cases). Raising rolls the
+    assignment back."""
+    try:
+        check_can_act(user, case)
+    except NotAllowed:
+        raise NotAllowed(
+            _("%(who)s cannot work on %(reference)s: choose someone whose role does.")
+            % {
+                "who": user.get_full_name() or user.get_username(),
+                "reference": case.reference,
+            }
+        ) from None
+
+
 @transaction.atomic
 def assess(
     *, case_id: int, grades: dict[str, int], notes: dict[str, str], by, now: datetime
 ) -> ThriveAssessment:
     """Record a THRIVE assessment; it sets the case's priority."""
-    case = _locked(case_id)
+    case = _locked(case_id, by)
     missing = [name for name, _label in FACTORS if grades.get(name) not in (1, 2, 3)]
     if missing:
         raise WorkflowError(_("Grade every part of THRIVE."))
@@ -259,7 +323,7 @@ def add_note(*, case_id: int, text: str, by, now: datetime) -> CaseEvent:
     """An internal note: staff only, never shown to the reporter."""
     if not text.strip():
         raise WorkflowError(_("Write the note."))
-    case = _locked(case_id)
+    case = _locked(case_id, by)
     return _event(case, CaseEvent.Kind.NOTE, text.strip(), by, now)
 
 
@@ -268,7 +332,7 @@ def send_public_update(*, case_id: int, text: str, by, now: datetime) -> CaseEve
     """An update the reporter reads on the track page, and by email if we can."""
     if not text.strip():
         raise WorkflowError(_("Write the update."))
-    case = _locked(case_id)
+    case = _locked(case_id, by)
     return _tell_reporter(case, text.strip(), by, now)
 
 
@@ -306,7 +370,7 @@ def add_reporter_information(*, case_id: int, text: str, now: datetime) -> CaseE
     The same words sent again within ten minutes (a double click, a form
     sent twice) are the same addition, not a second one.
     """
-    case = _locked(case_id)
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case_id)
     repeat = case.events.filter(
         kind=CaseEvent.Kind.INFORMATION_ADDED,
         text=text.strip(),
@@ -323,6 +387,7 @@ def add_reporter_information(*, case_id: int, text: str, now: datetime) -> CaseE
 
 @transaction.atomic
 def mark_seen(*, case_id: int, by, now: datetime) -> None:
+    _locked(case_id, by)
     Case.objects.filter(pk=case_id, needs_attention=True).update(needs_attention=False)
 
 

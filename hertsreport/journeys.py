@@ -188,6 +188,11 @@ class Journey:
             return None
         return steps[slugs.index(slug) - 1]
 
+    def last_step(self, answers: dict) -> Step | None:
+        """The last page that applies: where "Back" on check-your-answers goes."""
+        steps = self.applicable_steps(answers)
+        return steps[-1] if steps else None
+
     def is_reachable(self, answers: dict, slug: str) -> bool:
         """A page can be shown once every applicable page before it is answered."""
         for step in self.applicable_steps(answers):

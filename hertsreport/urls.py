@@ -9,6 +9,7 @@ admin.site.index_title = "Control room"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("", include("guidance.urls")),
     path("report/", include("reports.urls")),

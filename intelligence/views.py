@@ -281,6 +281,7 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
         "intelligence/check.html",
         {
             "sections": JOURNEY.summary(draft.answers),
+            "back_url": _step_url(token, JOURNEY.last_step(draft.answers).slug),
             "change_prefix": reverse("intelligence:check", args=[token])[
                 : -len("check/")
             ],

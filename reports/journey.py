@@ -108,6 +108,7 @@ applicable_steps = JOURNEY.applicable_steps
 first_unanswered = JOURNEY.first_unanswered
 step_after = JOURNEY.step_after
 step_before = JOURNEY.step_before
+last_step = JOURNEY.last_step
 is_reachable = JOURNEY.is_reachable
 submitted_answers = JOURNEY.submitted_answers
 summary = JOURNEY.summary

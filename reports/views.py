@@ -302,7 +302,11 @@ def check(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
         "check.html",
-        {"form": form, "sections": journey.summary(draft.answers)},
+        {
+            "form": form,
+            "sections": journey.summary(draft.answers),
+            "back_url": _url_for(journey.last_step(draft.answers)),
+        },
     )
 
 

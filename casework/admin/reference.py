@@ -2,7 +2,12 @@
 and the outbox of emails to the public."""
 
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from casework.admin import authenticator
 from casework.models import (
     District,
     OutboundEmail,
@@ -38,11 +43,42 @@ class TeamAdmin(admin.ModelAdmin):
 class StaffMemberAdmin(admin.ModelAdmin):
     """Which team each member of staff works in: their "my team" queue."""
 
-    list_display = ["user", "team"]
     list_filter = ["team"]
     list_select_related = ["user", "team"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["team"]
+    list_display = ["user", "team", "authenticator_app"]
+    change_form_template = "admin/casework/staffmember/change_form.html"
+
+    def get_queryset(self, request):
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
+        return super().get_queryset(request).annotate(has_app=Exists(confirmed))
+
+    @admin.display(description=_("authenticator app"))
+    def authenticator_app(self, member: StaffMember) -> str:
+        return _("Set up") if member.has_app else _("Not set up")
+
+    def get_urls(self):
+        def reset(request, object_id):
+            return authenticator.reset(self, request, object_id)
+
+        return [
+            path(
+                "<path:object_id>/reset-authenticator/",
+                self.admin_site.admin_view(reset),
+                name="casework_staffmember_reset_authenticator",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {
+            "can_reset_authenticator": request.user.has_perm(
+                "casework.reset_authenticator"
+            ),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra)
 
 
 @admin.register(StaffNotice)

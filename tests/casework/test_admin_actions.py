@@ -125,7 +125,7 @@ def test_the_second_to_take_a_case_is_told_who_has_it(staff):
 def test_assign_one_case_to_a_team_and_officer(staff):
     case = make_case()
     client = staff("supervisor")
-    officer = staff("investigator").user
+    officer = staff("agent").user
     team = Team.objects.get(name="Hate Crime Unit")
 
     response = client.post(page(case, "assign"), {"team": team.pk, "user": officer.pk})
@@ -133,6 +133,23 @@ def test_assign_one_case_to_a_team_and_officer(staff):
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.team, case.assigned_to, case.status) == (team, officer, "assigned")
+
+
+def test_a_case_given_to_someone_who_could_not_open_it_is_refused_in_words(staff):
+    """An investigator sees only their own team's cases: moving a case to
+    another team and giving it to them would leave it where they cannot see."""
+    case = make_case()
+    client = staff("supervisor")
+    investigator = staff("investigator").user  # Crime Management Unit
+    team = Team.objects.get(name="Hate Crime Unit")
+
+    response = client.post(
+        page(case, "assign"), {"team": team.pk, "user": investigator.pk}, follow=True
+    )
+
+    assert "Investigator Tester cannot work on" in response.content.decode()
+    case.refresh_from_db()
+    assert (case.team.name, case.assigned_to) == ("Crime Management Unit", None)
 
 
 def test_assign_in_bulk_from_the_list(staff):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from casework import workflow
 from casework.models import Case
 from tests.casework.factories import make_case
+from tests.casework.staff import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def day_of_work(django_user_model):
     now = timezone.now()
-    reviewer = django_user_model.objects.create_user(username="r", is_staff=True)
+    reviewer = make_staff(django_user_model, "agent", "r")
     reviewed = make_case(received_at=now - timedelta(hours=3))
     workflow.take_case(case_id=reviewed.pk, by=reviewer, now=now - timedelta(hours=1))
     make_case(received_at=now - timedelta(days=2))  # overdue

@@ -10,6 +10,7 @@ from casework import workflow
 from casework.admin.paging import EstimatedCountPaginator
 from casework.models import Case, StaffMember, Team
 from tests.casework.factories import make_case
+from tests.casework.staff import make_staff
 from tests.reports.journey_data import complete_journey
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_overdue_is_said_in_words_not_colour_alone(staff):
 
 @pytest.fixture
 def queue_cases(django_user_model):
-    me = django_user_model.objects.create_user(username="me", is_staff=True)
+    me = make_staff(django_user_model, "agent", "me")
     now = timezone.now()
     cases = {
         "overdue": make_case(received_at=now - timedelta(days=3)),

@@ -11,6 +11,7 @@ from casework import workflow
 from casework.models import Case
 from casework.references import format_reference, normalise_reference
 from tests.casework.factories import make_case
+from tests.casework.staff import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def fresh_limits():
 
 @pytest.fixture
 def officer(django_user_model):
-    return django_user_model.objects.create_user(username="officer", is_staff=True)
+    return make_staff(django_user_model, "agent", "officer")
 
 
 def without_varying_parts(html: str) -> str:
@@ -169,3 +170,17 @@ def test_information_sent_twice_is_added_once(client):
 def test_an_expired_case_page_asks_to_find_the_report_again(client):
     response = client.get("/track/report/?t=1:forged")
     assert "This page has expired" in response.content.decode()
+
+
+def test_add_information_is_a_heading_and_the_label_of_its_box(client):
+    """Screen-reader users moving by heading find the form; the heading is
+    also the textarea's label (GOV.UK: label wrapped in a heading)."""
+    case = make_case()
+    html = look_up(client, case.reference, "sam@example.com").content.decode()
+    heading = re.search(
+        r'<h2 class="govuk-label-wrapper">\s*<label for="id_information"[^>]*>\s*'
+        r"Add information or reply to an update\s*</label>\s*</h2>",
+        html,
+    )
+    assert heading, "the Add information label is not a heading"
+    assert re.search(r'<textarea[^>]+id="id_information"', html)

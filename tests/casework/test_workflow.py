@@ -9,6 +9,7 @@ from casework import workflow
 from casework.models import Case, CaseEvent, StaffNotice, Team
 from casework.selectors import possible_duplicates
 from tests.casework.factories import make_case
+from tests.casework.staff import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +19,11 @@ ALL = list(S.values)
 
 @pytest.fixture
 def officer(django_user_model):
-    return django_user_model.objects.create_user(
-        username="officer", first_name="Olu", last_name="Officer", is_staff=True
-    )
+    """A control-room supervisor: works on every report, and assigns."""
+    user = make_staff(django_user_model, "supervisor", "officer")
+    user.first_name, user.last_name = "Olu", "Officer"
+    user.save()
+    return user
 
 
 def set_status(case, status):
@@ -118,9 +121,7 @@ def test_a_closed_case_can_be_reopened(officer):
 def test_taking_a_case_someone_else_took_is_refused_with_their_name(
     officer, django_user_model
 ):
-    other = django_user_model.objects.create_user(
-        username="kim", first_name="Kim", is_staff=True
-    )
+    other = make_staff(django_user_model, "agent", "kim")
     case = make_case()
     workflow.take_case(case_id=case.pk, by=officer, now=timezone.now())
     with pytest.raises(workflow.AlreadyTaken, match="Olu Officer"):

@@ -176,8 +176,7 @@ def _page(browser: Browser, size: dict, errors: list[str]) -> Page:
         "response",
         lambda response: (
             errors.append(f"{response.url} answered {response.status}")
-            # Admin pages name no icon, so a browser may try /favicon.ico.
-            if response.status >= 400 and not response.url.endswith("/favicon.ico")
+            if response.status >= 400
             else None
         ),
     )

@@ -17,6 +17,7 @@ from casework import workflow
 from casework.models import Case
 from casework.references import format_reference
 from tests.casework.factories import make_case
+from tests.casework.staff import make_staff
 from tests.e2e.checks import (
     check_page,
     js_on_desktop_and_js_off_phone,
@@ -42,7 +43,7 @@ NOT_FOUND = (
 
 @pytest.fixture
 def case_with_an_update(django_user_model) -> Case:
-    officer = django_user_model.objects.create_user(username="officer", is_staff=True)
+    officer = make_staff(django_user_model, "agent", "officer")
     case = make_case(email="sam@example.com")
     workflow.send_public_update(
         case_id=case.pk, text=UPDATE, by=officer, now=timezone.now()

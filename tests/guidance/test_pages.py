@@ -144,3 +144,20 @@ def test_home_page_has_a_search_box(client):
 def test_cookies_page_lists_the_feedback_message_cookie(client):
     html = client.get("/cookies/").content.decode()
     assert '<td class="govuk-table__cell">messages</td>' in html
+
+
+def test_a_password_only_session_cannot_preview_drafts(client, django_user_model):
+    """Staff still setting up their authenticator app see nothing but that."""
+    from casework import roles
+
+    editor = django_user_model.objects.create_user(
+        username="e", password="a-long-test-password", is_staff=True
+    )
+    editor.groups.add(roles.seed_roles()[roles.CONTENT_EDITOR])
+    signed_in = client.post(
+        "/admin/login/",
+        {"username": "e", "password": "a-long-test-password", "otp_token": ""},
+    )
+    assert signed_in.status_code == 302
+    preview = reverse("guidance:preview", args=["freedom-of-information"])
+    assert client.get(preview)["Location"].startswith("/admin/authenticator/")

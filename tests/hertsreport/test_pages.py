@@ -1,5 +1,7 @@
 """The site shell: home page, static pages, error pages and security headers."""
 
+import re
+
 import pytest
 from django.urls import include, path, reverse
 
@@ -113,3 +115,16 @@ def test_pages_send_a_content_security_policy_with_a_nonce(client):
     nonce = policy.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.content.decode()
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_favicon_ico_leads_to_the_forces_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert re.fullmatch(r"/static/images/favicon(\.[0-9a-f]+)?\.svg", response.url)
+
+
+def test_admin_pages_name_the_icon_so_browsers_do_not_ask_for_favicon_ico(client):
+    html = client.get("/admin/login/").content.decode()
+    assert re.search(
+        r'<link rel="icon"[^>]+href="/static/images/favicon[^"]*\.svg"', html
+    )

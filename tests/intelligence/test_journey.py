@@ -172,3 +172,12 @@ def test_a_wrong_passphrase_reveals_nothing_and_is_rate_limited(client):
 def test_every_page_offers_exit_this_page(client):
     first = start(client)
     assert "Exit this page" in client.get(first).content.decode()
+
+
+def test_check_your_answers_has_a_back_link_to_the_last_question(client):
+    check = complete(client)
+    html = client.get(check).content.decode()
+    back = re.search(r'<a href="([^"]+)" class="govuk-back-link">Back</a>', html)
+    assert back, "no Back link on check your answers"
+    assert back.group(1) == check.replace("/check/", "/identity/")
+    assert client.get(back.group(1)).status_code == 200

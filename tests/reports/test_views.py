@@ -303,3 +303,14 @@ def test_two_tabs_answering_different_pages_keep_both_answers(client):
     html = client.get("/report/check/").content.decode()
     assert "Tab one" in html
     assert "Tab two" in html
+
+
+def test_check_your_answers_has_a_back_link_to_the_last_question(client):
+    complete_journey(client)
+    html = client.get("/report/check/").content.decode()
+    back = re.search(r'<a href="([^"]+)" class="govuk-back-link">Back</a>', html)
+    assert back, "no Back link on check your answers"
+    assert back.group(1) == "/report/files/"
+    page = client.get(back.group(1))
+    assert page.status_code == 200
+    assert "<h1" in page.content.decode()

@@ -1,0 +1,170 @@
+"""Staff authenticator apps (TOTP, django-otp): set up by the member of staff
+themselves, reset by a supervisor.
+
+A member of staff with no confirmed device who signs in with the right
+password is signed in without the second factor and can open one admin page
+only: the set-up page (casework/admin/authenticator.py). It shows a key, as a
+QR code and as text; the device is confirmed, and the session marked as
+passed the second factor, only once they type a code their app made from it.
+A supervisor's reset deletes the devices, so the next sign-in sets up anew.
+Both are written to the audit trail.
+"""
+
+import math
+from base64 import b32encode
+from dataclasses import dataclass
+from datetime import datetime
+
+import segno
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django_otp.models import VerifyNotAllowed
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from casework import audit
+
+DEVICE_NAME = "Authenticator app"
+Action = audit.AuditEntry.Action
+
+
+def has_authenticator(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def needs_enrolment(user) -> bool:
+    """Signed in with a password, staff, and no authenticator app yet."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and not user.is_verified()
+        and not has_authenticator(user)
+    )
+
+
+def device_to_enrol(user) -> TOTPDevice:
+    """The key being set up: the same one each time the page is shown, so a
+    reload while scanning does not change it."""
+    device = (
+        TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    )
+    return device or TOTPDevice.objects.create(
+        user=user, name=DEVICE_NAME, confirmed=False
+    )
+
+
+def key_as_text(device: TOTPDevice) -> str:
+    """The base32 key in groups of four, as authenticator apps accept it."""
+    key = b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def qr_code_svg(device: TOTPDevice, *, label: str) -> SafeString:
+    """The device's otpauth:// address as an inline SVG QR code (no script,
+    no image request). Dark on white whatever the admin's colour theme."""
+    svg = segno.make(device.config_url, error="m", micro=False).svg_inline(
+        scale=4, dark="#0b0c0c", light="#ffffff", svgclass="hr-qr", title=label
+    )
+    return mark_safe(  # noqa: S308 - segno writes the markup; the label is escaped
+        svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
+    )
+
+
+@dataclass
+class CodeCheck:
+    """What came of a code typed on the set-up page."""
+
+    device: TOTPDevice | None = None
+    wrong: bool = False
+    wait_seconds: int = 0
+
+    @property
+    def confirmed(self) -> bool:
+        return self.device is not None
+
+
+def confirm_enrolment(*, user, token: str, now: datetime) -> CodeCheck:
+    """Confirm the device being set up if `token` is a code it makes now.
+
+    Locks the user's unconfirmed device row. A wrong code is counted by
+    django-otp's throttle (each failure doubles the wait before the next try);
+    that count is committed, which is why the outcome is returned rather than
+    raised inside the transaction.
+    """
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            return CodeCheck(wrong=True)
+        allowed, extra = device.verify_is_allowed()
+        if not allowed:
+            return CodeCheck(wait_seconds=_seconds_to_wait(extra, now))
+        if not device.verify_token(token.replace(" ", "")):
+            return CodeCheck(wrong=True)
+        device.confirmed = True
+        device.name = DEVICE_NAME
+        device.save(update_fields=["confirmed", "name"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        _record(user, user, Action.CHANGE, "Set up an authenticator app", now)
+    return CodeCheck(device=device)
+
+
+def _seconds_to_wait(extra: dict | None, now: datetime) -> int:
+    if extra and extra.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
+        locked_until = extra.get("locked_until")
+        if locked_until is not None:
+            return max(1, math.ceil((locked_until - now).total_seconds()))
+    return 1
+
+
+def check_can_reset(*, user, by) -> None:
+    """Supervisors (and superusers) reset a colleague's app, never their own
+    (they would lock themselves out), and only a superuser resets a
+    superuser's."""
+    if not (by.is_active and by.has_perm("casework.reset_authenticator")):
+        raise PermissionDenied(
+            _("Only a supervisor can reset a colleague's authenticator app.")
+        )
+    if user.pk == by.pk:
+        raise PermissionDenied(
+            _("You cannot reset your own authenticator app. Ask a supervisor.")
+        )
+    if user.is_superuser and not by.is_superuser:
+        raise PermissionDenied(
+            _("Only a system administrator can reset this account's app.")
+        )
+
+
+def reset_authenticator(*, user, by, now: datetime, reason: str = "") -> int:
+    """Delete every authenticator of `user`: at their next sign-in (or next
+    admin page, if signed in now) they set up a new one. Audited, and so is a
+    refusal (written outside the reset's transaction, so it stays)."""
+    try:
+        check_can_reset(user=user, by=by)
+    except PermissionDenied as refused:
+        _record(by, user, Action.DENIED, f"Reset the authenticator app: {refused}", now)
+        raise
+    with transaction.atomic():
+        deleted, _detail = TOTPDevice.objects.filter(user=user).delete()
+        _record(by, user, Action.CHANGE, "Reset the authenticator app", now, reason)
+    return deleted
+
+
+def _record(by, user, action: str, detail: str, now: datetime, reason: str = ""):
+    return audit.record(
+        user=by,
+        action=action,
+        object_type="auth.user",
+        object_id=user.pk,
+        reference=user.get_username(),
+        reason=reason,
+        detail=detail,
+        now=now,
+    )
