@@ -179,5 +179,5 @@ def test_check_your_answers_has_a_back_link_to_the_last_question(client):
     html = client.get(check).content.decode()
     back = re.search(r'<a href="([^"]+)" class="govuk-back-link">Back</a>', html)
     assert back, "no Back link on check your answers"
-    assert back.group(1) == check.replace("/check/", "/identity/")
+    assert back.group(1) == check.replace("/check/", "/files/")
     assert client.get(back.group(1)).status_code == 200
