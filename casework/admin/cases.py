@@ -27,6 +27,21 @@ from casework.selectors import possible_duplicates
 from casework.thrive import ThriveAssessment
 from casework.workflow import TRANSITIONS
 
+# What casework/admin/rows.py draws of each case in the list.
+LIST_ROW_FIELDS = (
+    "reference",
+    "received_at",
+    "kind_label",
+    "district__name",
+    "priority",
+    "status",
+    "review_due_at",
+    "first_reviewed_at",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__username",
+)
+
 
 @admin.register(Case)
 class CaseAdmin(CaseActionsMixin, AuditedAdminMixin, admin.ModelAdmin):
@@ -58,6 +73,11 @@ class CaseAdmin(CaseActionsMixin, AuditedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return visible_cases(request.user, super().get_queryset(request))
+
+    def get_paginator(self, request, queryset, per_page, *args, **kwargs):
+        paginator = super().get_paginator(request, queryset, per_page, *args, **kwargs)
+        paginator.row_fields = LIST_ROW_FIELDS
+        return paginator
 
     def get_search_results(self, request, queryset, search_term):
         return search_cases(queryset, search_term), False

@@ -60,6 +60,19 @@ def test_the_list_shows_the_columns_staff_triage_by(staff):
     assert "h 54 min left" in html or "h 55 min left" in html
 
 
+def test_each_row_links_to_its_case_and_shows_text_as_typed(staff):
+    case = make_case()
+    Case.objects.filter(pk=case.pk).update(kind_label='Damage <img src=x> & "more"')
+    html = staff("agent").get(LIST).content.decode()
+
+    assert f'<a href="/admin/casework/case/{case.pk}/change/">{case.reference}</a>' in (
+        html
+    )
+    assert "Damage &lt;img src=x&gt; &amp; &quot;more&quot;" in html
+    assert "<img src=x>" not in html
+    assert f'name="_selected_action" value="{case.pk}"' in html
+
+
 def test_overdue_is_said_in_words_not_colour_alone(staff):
     make_case(received_at=timezone.now() - timedelta(hours=30))
     html = staff("agent").get(LIST).content.decode()
@@ -188,6 +201,28 @@ def test_counting_is_exact_off_postgresql():
     assert len(paginator.page(2).object_list) == 1
 
 
+@pytest.mark.parametrize("skip_by_id_from", [0, 2, 1_000])
+def test_pages_hold_every_case_once_in_order(monkeypatch, skip_by_id_from):
+    """Near the top a page is one query; further down it is read by id first.
+    Either way the pages follow the list's order, every case on one page."""
+    from casework.admin import paging
+
+    monkeypatch.setattr(paging, "SKIP_BY_ID_FROM", skip_by_id_from)
+    now = timezone.now()
+    for minutes in [5, 1, 9, 3, 7]:
+        make_case(received_at=now - timedelta(minutes=minutes))
+    ordered = Case.objects.order_by("received_at", "pk")
+    paginator = EstimatedCountPaginator(ordered, 2)
+    paginator.row_fields = ("reference", "received_at")
+
+    pages = [paginator.page(number).object_list for number in [1, 2, 3]]
+
+    assert [case.reference for page in pages for case in page] == [
+        case.reference for case in ordered
+    ]
+    assert [len(page) for page in pages] == [2, 2, 1]
+
+
 def test_the_list_does_not_count_every_case_twice(staff, django_assert_max_num_queries):
     for _ in range(3):
         make_case()
@@ -196,6 +231,33 @@ def test_the_list_does_not_count_every_case_twice(staff, django_assert_max_num_q
     with django_assert_max_num_queries(12):
         response = client.get(LIST)
     assert response.context["cl"].full_result_count is None
+
+
+def test_a_page_of_assigned_cases_costs_no_more_queries(
+    staff, django_user_model, monkeypatch
+):
+    """Every column of a row comes with the page: none is fetched row by row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from casework.admin.cases import CaseAdmin
+    from tests.casework.staff import make_staff
+
+    monkeypatch.setattr(CaseAdmin, "list_per_page", 10)
+    client = staff("supervisor")
+    cases = [make_case() for _ in range(12)]
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as nobody_assigned:
+        client.get(LIST)
+    agent = make_staff(django_user_model, "agent", "robin")
+    for case in cases:
+        workflow.take_case(case_id=case.pk, by=agent, now=timezone.now())
+    with CaptureQueriesContext(connection) as all_assigned:
+        html = client.get(LIST).content.decode()
+
+    assert html.count('class="action-select"') == 10
+    assert html.count("Agent Tester") == 10
+    assert len(all_assigned) == len(nobody_assigned)
 
 
 def test_a_member_of_a_team_sees_their_team_queue(staff):
