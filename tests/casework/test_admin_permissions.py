@@ -155,3 +155,19 @@ def test_agents_cannot_assign_others_from_the_list(staff, records):
     actions = dict(response.context["action_form"].fields["action"].choices)
     assert "take_selected" in actions
     assert "assign_selected" not in actions
+
+
+@pytest.mark.parametrize(
+    ("role", "listed", "not_listed"),
+    [
+        ("supervisor", "/admin/casework/case/", "/admin/intelligence/"),
+        ("intelligence", "/admin/intelligence/", "/admin/casework/staffmember/"),
+    ],
+)
+def test_the_side_menu_lists_what_the_role_may_open(staff, role, listed, not_listed):
+    html = staff(role).get("/admin/casework/auditentry/").content.decode()
+    menu = html[html.index('id="nav-sidebar"') :]
+    menu = menu[: menu.index("</nav>")]
+
+    assert f'href="{listed}' in menu
+    assert f'href="{not_listed}' not in menu
