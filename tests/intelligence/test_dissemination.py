@@ -143,6 +143,8 @@ def test_an_officer_disseminates_from_the_submission_page(submission, officer, t
     page = client.get(disseminate_url(submission)).content.decode()
     assert SANITISED in page
     assert "Crime Management Unit" in page
+    assert 'value="Disseminate"' in page
+    assert f'href="{change}" class="closelink">Cancel' in page
     response = client.post(disseminate_url(submission), {"team": team.pk})
     assert response.status_code == 302
     assert response["Location"] == change
