@@ -7,5 +7,6 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Casework")
 
     def ready(self) -> None:
-        # Connects the receivers that drop the in-memory routing copy.
-        from casework import reference_data  # noqa: F401
+        # Connects the receivers: the in-memory routing copy is dropped on
+        # change; a sign-in without an authenticator app may set one up.
+        from casework import authenticators, reference_data  # noqa: F401

@@ -8,6 +8,11 @@ QR code and as text; the device is confirmed, and the session marked as
 passed the second factor, only once they type a code their app made from it.
 A supervisor's reset deletes the devices, so the next sign-in sets up anew.
 Both are written to the audit trail.
+
+Only a session that signed in with the password while the account had no
+app may set one up: a session left open on a lost phone, signed in before
+the reset, is sent back to sign in. Each such session is shown a key of its
+own, so nobody else with the password sees the key that is confirmed.
 """
 
 import math
@@ -16,8 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import segno
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -45,15 +52,32 @@ def needs_enrolment(user) -> bool:
     )
 
 
-def device_to_enrol(user) -> TOTPDevice:
-    """The key being set up: the same one each time the page is shown, so a
-    reload while scanning does not change it."""
-    device = (
-        TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    )
-    return device or TOTPDevice.objects.create(
-        user=user, name=DEVICE_NAME, confirmed=False
-    )
+# In the session: signed in with no app (so it may set one up), and the
+# device whose key this session was shown.
+MAY_ENROL = "hr_may_set_up_authenticator"
+ENROLLING_DEVICE = "hr_authenticator_being_set_up"
+
+
+@receiver(user_logged_in)
+def _note_sign_in_without_app(sender, request, user, **kwargs) -> None:
+    if request is not None and user.is_staff and not has_authenticator(user):
+        request.session[MAY_ENROL] = True
+
+
+def may_enrol(session) -> bool:
+    return bool(session.get(MAY_ENROL))
+
+
+def device_to_enrol(user, session) -> TOTPDevice:
+    """The key this session is setting up: the same one each time the page is
+    shown (a reload while scanning keeps it), and no other session's."""
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=False, pk=session.get(ENROLLING_DEVICE) or 0
+    ).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+        session[ENROLLING_DEVICE] = device.pk
+    return device
 
 
 def key_as_text(device: TOTPDevice) -> str:
@@ -80,27 +104,31 @@ class CodeCheck:
     device: TOTPDevice | None = None
     wrong: bool = False
     wait_seconds: int = 0
+    # Set up already, by this session's earlier request (a double click).
+    done_before: bool = False
 
     @property
     def confirmed(self) -> bool:
         return self.device is not None
 
 
-def confirm_enrolment(*, user, token: str, now: datetime) -> CodeCheck:
-    """Confirm the device being set up if `token` is a code it makes now.
+def confirm_enrolment(*, user, session, token: str, now: datetime) -> CodeCheck:
+    """Confirm the device this session is setting up if `token` is a code it
+    makes now.
 
-    Locks the user's unconfirmed device row. A wrong code is counted by
-    django-otp's throttle (each failure doubles the wait before the next try);
-    that count is committed, which is why the outcome is returned rather than
-    raised inside the transaction.
+    Locks that device's row. A wrong code is counted by django-otp's throttle
+    (each failure doubles the wait before the next try); that count is
+    committed, which is why the outcome is returned rather than raised
+    inside the transaction.
     """
     with transaction.atomic():
         device = (
             TOTPDevice.objects.select_for_update()
-            .filter(user=user, confirmed=False)
-            .order_by("pk")
+            .filter(user=user, pk=session.get(ENROLLING_DEVICE) or 0)
             .first()
         )
+        if device is not None and device.confirmed:
+            return CodeCheck(done_before=True)
         if device is None:
             return CodeCheck(wrong=True)
         allowed, extra = device.verify_is_allowed()
@@ -113,6 +141,7 @@ def confirm_enrolment(*, user, token: str, now: datetime) -> CodeCheck:
         device.save(update_fields=["confirmed", "name"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         _record(user, user, Action.CHANGE, "Set up an authenticator app", now)
+    session.pop(MAY_ENROL, None)
     return CodeCheck(device=device)
 
 

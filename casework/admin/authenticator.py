@@ -19,7 +19,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
@@ -84,6 +84,16 @@ def enrol(request, site):
         return redirect(f"{reverse('admin:login')}?{REDIRECT_FIELD_NAME}=/admin/")
     if not authenticators.needs_enrolment(user):
         return redirect(_next_url(request))
+    if not authenticators.may_enrol(request.session):
+        # Signed in before a supervisor reset the app (a session left open
+        # on a lost phone, say): setting up a new one takes the password.
+        logout(request)
+        messages.info(
+            request,
+            _("Your authenticator app was reset. Sign in again to set up a new one."),
+        )
+        query = urlencode({REDIRECT_FIELD_NAME: _next_url(request)})
+        return redirect(f"{reverse('admin:login')}?{query}")
     if AxesProxyHandler.is_locked(request, {"username": user.get_username()}):
         # Locked since they signed in (wrong passwords elsewhere, say).
         logout(request)
@@ -91,8 +101,13 @@ def enrol(request, site):
     form = ConfirmCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         check = authenticators.confirm_enrolment(
-            user=user, token=form.cleaned_data["token"], now=timezone.now()
+            user=user,
+            session=request.session,
+            token=form.cleaned_data["token"],
+            now=timezone.now(),
         )
+        if check.done_before:
+            return redirect(_next_url(request))
         if check.confirmed:
             otp_login(request, check.device)
             # As a successful sign-in does (AXES_RESET_ON_SUCCESS): mistyped
@@ -127,7 +142,7 @@ def enrol(request, site):
                     "account, then enter the code it shows now."
                 ),
             )
-    device = authenticators.device_to_enrol(user)
+    device = authenticators.device_to_enrol(user, request.session)
     return TemplateResponse(
         request,
         "admin/enrol_authenticator.html",

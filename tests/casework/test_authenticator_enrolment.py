@@ -212,6 +212,43 @@ def test_staff_with_an_app_are_not_offered_a_new_key(newcomer):
     assert client.get(ENROL)["Location"].startswith("/admin/login/")
 
 
+def test_each_sign_in_is_shown_a_key_of_its_own(newcomer, enrolling):
+    """Someone else with the password sees another key, and the one the
+    newcomer confirms makes theirs useless."""
+    other = Client()
+    sign_in(other, newcomer)
+    their_key = key_on(other.get(ENROL).content.decode())
+    key = key_on(enrolling.get(ENROL).content.decode())
+    assert key != their_key
+    assert key_on(enrolling.get(ENROL).content.decode()) == key  # a reload keeps it
+
+    assert enrolling.post(ENROL, {"token": code_from(key)}).status_code == 302
+
+    assert TOTPDevice.objects.filter(user=newcomer).count() == 1
+    other.post(ENROL, {"token": code_from(their_key)})
+    assert TOTPDevice.objects.filter(user=newcomer).count() == 1
+    # Their session is past the password only: admin asks for the app's code.
+    assert other.get("/admin/casework/case/")["Location"].startswith("/admin/login/")
+
+
+def test_a_double_click_on_confirm_sets_up_once_and_says_no_error(newcomer, enrolling):
+    key = key_on(enrolling.get(ENROL).content.decode())
+    stale_session = dict(enrolling.session.items())
+    first = enrolling.post(ENROL, {"token": code_from(key), "next": "/admin/"})
+    # The second click was sent with the session as it was before the first
+    # finished: not yet past the second factor.
+    session = enrolling.session
+    session.clear()
+    session.update(stale_session)
+    session.save()
+
+    second = enrolling.post(ENROL, {"token": code_from(key), "next": "/admin/"})
+
+    assert first["Location"] == second["Location"] == "/admin/"
+    assert not AccessAttempt.objects.filter(username="newcomer").exists()
+    assert TOTPDevice.objects.get(user=newcomer).confirmed
+
+
 # --- Reset by a supervisor --------------------------------------------------
 
 
@@ -249,10 +286,22 @@ def test_a_supervisor_resets_a_colleagues_app_and_it_is_audited(staff, colleague
     assert entry.action == AuditEntry.Action.CHANGE
     assert entry.object_type == "auth.user"
     assert entry.object_reference == "colleague"
-    # Their open session now leads only to setting up a new app.
+    # Their open session (on the lost phone, say) cannot set up a new app
+    # without the password: it is signed out and sent to sign in again.
+    to_enrol = signed_in_colleague.get("/admin/casework/case/")["Location"]
+    assert to_enrol.startswith(ENROL)
+    response = signed_in_colleague.get(to_enrol)
+    assert response["Location"].startswith("/admin/login/")
+    assert "_auth_user_id" not in signed_in_colleague.session
+    assert not TOTPDevice.objects.filter(user=colleague).exists()
+    # With the password they set up the new one.
+    sign_in(signed_in_colleague, colleague)
     assert signed_in_colleague.get("/admin/casework/case/")["Location"].startswith(
         ENROL
     )
+    key = key_on(signed_in_colleague.get(ENROL).content.decode())
+    assert signed_in_colleague.post(ENROL, {"token": code_from(key)}).status_code == 302
+    assert signed_in_colleague.get("/admin/casework/case/").status_code == 200
 
 
 @pytest.mark.parametrize("role", ["agent", "intelligence", "investigator", "editor"])
