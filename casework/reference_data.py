@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -64,7 +65,10 @@ def forget() -> None:
 @receiver(post_delete, sender=District)
 @receiver(post_delete, sender=Team)
 def _forget_on_change(**kwargs) -> None:
+    # Now, and again once the change commits: a lookup in another thread
+    # between the two would otherwise load the old rows and keep them.
     forget()
+    transaction.on_commit(forget)
 
 
 def district_for_outward_code(code: str) -> District | None:
