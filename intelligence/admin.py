@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from casework import audit
 from casework.admin import (
@@ -141,13 +142,13 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
         # format_html_join escapes everything the public wrote.
         return format_html_join("", "<p><strong>{}</strong><br>{}</p>", rows)
 
-    @admin.display(description="Photos and files")
+    @admin.display(description=gettext_lazy("Photos and files"))
     def files(self, obj):
         """Each links to the case's download view, which checks the role, asks
         for a reason, refuses files the virus scan did not pass and audits."""
         attachments = list(obj.case.attachments.all())
         if not attachments:
-            return "None sent"
+            return _("None sent")
         rows = []
         for attachment in attachments:
             status = attachment.get_scan_status_display()
@@ -168,12 +169,14 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "<ul>{}</ul>", format_html_join("", "{}", ((r,) for r in rows))
         )
 
-    @admin.display(description="Disseminated to")
+    @admin.display(description=gettext_lazy("Disseminated to"))
     def dissemination(self, obj):
         if obj.disseminated_to_id:
             return obj.disseminated_to.name
         url = self._url_of("disseminate", obj)
-        return format_html('Not yet. <a href="{}">Disseminate to a team</a>', url)
+        return format_html(
+            '{} <a href="{}">{}</a>', _("Not yet."), url, _("Disseminate to a team")
+        )
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -216,7 +219,9 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def disseminate_selected(self, request, queryset):
         chosen = list(queryset.values_list("pk", flat=True)[:2])
         if len(chosen) != 1:
-            messages.error(request, "Choose one submission to disseminate at a time.")
+            messages.error(
+                request, _("Choose one submission to disseminate at a time.")
+            )
             return None
         return redirect(
             f"{self.admin_site.name}:{self._url_name('disseminate')}", chosen[0]
@@ -317,8 +322,10 @@ class IntelligenceSubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class DisseminateForm(forms.Form):
     team = forms.ModelChoiceField(
         queryset=Team.objects.order_by("name"),
-        label="Team to share it with",
-        help_text="They receive the sanitised text and the grading, never the "
-        "source's details or what the source wrote.",
-        error_messages={"required": "Choose the team to share it with"},
+        label=gettext_lazy("Team to share it with"),
+        help_text=gettext_lazy(
+            "They receive the sanitised text and the grading, never the "
+            "source's details or what the source wrote."
+        ),
+        error_messages={"required": gettext_lazy("Choose the team to share it with")},
     )

@@ -144,6 +144,9 @@ def test_an_officer_disseminates_from_the_submission_page(submission, officer, t
     assert SANITISED in page
     assert "Crime Management Unit" in page
     assert 'value="Disseminate"' in page
+    # The hint is read out with the box it belongs to.
+    assert 'aria-describedby="id_team_helptext"' in page
+    assert 'id="id_team_helptext"' in page
     assert f'href="{change}" class="closelink">Cancel' in page
     response = client.post(disseminate_url(submission), {"team": team.pk})
     assert response.status_code == 302
