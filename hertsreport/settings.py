@@ -122,7 +122,7 @@ if REDIS_URL:
     }
     # Sessions read from Redis and fall back to the database: a request that
     # carries a session (every journey page) saves a database round trip.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "hertsreport.sessions"
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
