@@ -108,6 +108,25 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL connections come from a pool of at most DB_POOL_MAX_SIZE per
+# process (0: no pool, one persistent connection per thread). daphne runs
+# database work in many threads; persistent per-thread connections once took
+# the server past PostgreSQL's 100-connection limit. A connection goes back to
+# the pool when each request or websocket handler is done with it; the pool
+# replaces broken ones itself, so the per-use health check (a SELECT 1) goes.
+DB_POOL_MAX_SIZE = int(os.environ.get("DB_POOL_MAX_SIZE", "8"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    DB_POOL_MAX_SIZE > 0
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX_SIZE,
+        # Waiting longer than this for a free connection is an error (a 500,
+        # or a chat message refused and sent again), not an endless queue.
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -310,6 +329,16 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SERVICE_NAME = _("Contact Hertfordshire Police")
 FORCE_NAME = _("Hertfordshire Constabulary")
+
+# Web chat's flood limit per websocket: messages (and typing notices) a
+# second, and how many may come at once (webchat.consumers.FloodLimit).
+CHAT_FLOOD_RATE = float(os.environ.get("CHAT_FLOOD_RATE", "1"))
+CHAT_FLOOD_BURST = int(os.environ.get("CHAT_FLOOD_BURST", "8"))
+# Threads per daphne process in which chat sockets use the database
+# (PostgreSQL); fewer than DB_POOL_MAX_SIZE, which serves Django's own too.
+CHAT_DATABASE_THREADS = int(
+    os.environ.get("CHAT_DATABASE_THREADS", str(max(1, DB_POOL_MAX_SIZE - 2)))
+)
 
 # Hours from arrival to first review by control-room staff, by case priority
 # (1 urgent … 4 low). The public are promised a reply within 48 hours.

@@ -22,10 +22,10 @@ from django.test import override_settings
 
 from hertsreport.celery import app as celery_app
 from tests.integration.processes import (
-    CHAT_ASGI_APPLICATION,
     CHAT_FLOOD_BURST,
     CHAT_FLOOD_RATE,
     READY_TIMEOUT,
+    SITE_ASGI_APPLICATION,
     ServerProcess,
     database_url_for,
     listening_socket,
@@ -212,7 +212,7 @@ def chat_daphnes(chat_environment, log_dir) -> Iterator[list[ServerProcess]]:
         ["daphne-a", "daphne-b"],
         chat_environment,
         log_dir,
-        application=CHAT_ASGI_APPLICATION,
+        application=SITE_ASGI_APPLICATION,
     )
     try:
         yield processes
