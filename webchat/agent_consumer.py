@@ -15,7 +15,6 @@ Messages carry their conversation's sequence number; the console keeps the
 last it has per chat and asks for what follows after a reconnect or a gap.
 """
 
-from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from casework.admin_security import note_staff_activity, passed_second_factor
@@ -34,10 +33,10 @@ class AgentConsumer(ChatConsumer):
         if not (self.agent and self.agent.is_authenticated):
             return False
         session = self.scope.get("session")
-        if not await database_sync_to_async(passed_second_factor)(self.agent, session):
+        if not await self.call(passed_second_factor, user=self.agent, session=session):
             return False
         try:
-            await database_sync_to_async(services.check_can_answer)(self.agent)
+            await self.call(services.check_can_answer, agent=self.agent)
         except services.ChatError:
             return False
         return True
@@ -46,19 +45,21 @@ class AgentConsumer(ChatConsumer):
         # An agent working in the console is active, though it makes no
         # page requests: keep their staff session from timing out.
         if isinstance(content, dict) and content.get("type") not in {None, "ping"}:
-            await database_sync_to_async(self.note_activity)()
+            await self.note_activity()
         await super().receive_json(content, **kwargs)
 
-    def note_activity(self) -> None:
+    async def note_activity(self) -> None:
+        # The session was read at connect (who the agent is), so this looks
+        # at it in memory; only a change, about once a minute, is saved.
         session = self.scope.get("session")
         if session is not None and note_staff_activity(session):
-            session.save()
+            await self.call(session.save)
 
     async def after_accept(self) -> None:
         await self.join(services.AGENTS_GROUP)
         await self.join(services.agent_group(self.agent.pk))
-        conversations = await self.my_conversations()
-        await self.send_json(await database_sync_to_async(self.hello)(conversations))
+        conversations = await self.call(self.held_conversations)
+        await self.send_json(await self.call(self.hello, conversations=conversations))
         for conversation_id in conversations:
             await self.follow(conversation_id)
         await self.send_queue()
@@ -73,8 +74,7 @@ class AgentConsumer(ChatConsumer):
             "conversations": conversations,
         }
 
-    @database_sync_to_async
-    def my_conversations(self) -> list[int]:
+    def held_conversations(self) -> list[int]:
         return list(
             Conversation.objects.filter(
                 agent=self.agent, status=Conversation.Status.ACTIVE
@@ -87,8 +87,8 @@ class AgentConsumer(ChatConsumer):
         await self.send_summary(conversation_id)
 
     async def send_summary(self, conversation_id: int) -> None:
-        summary = await database_sync_to_async(self.conversation_summary)(
-            conversation_id
+        summary = await self.call(
+            self.conversation_summary, conversation_id=conversation_id
         )
         await self.send_json({"type": "conversation", "conversation": summary})
 
@@ -108,17 +108,17 @@ class AgentConsumer(ChatConsumer):
 
     async def send_queue(self) -> None:
         now = timezone.now()
-        queue = await database_sync_to_async(selectors.queue_snapshot)(now=now)
-        stats = await database_sync_to_async(selectors.dashboard)(now=now)
-        agents = await database_sync_to_async(selectors.agents_on_duty)()
+        queue = await self.call(selectors.queue_snapshot, now=now)
+        stats = await self.call(selectors.dashboard, now=now)
+        agents = await self.call(selectors.agents_on_duty)
         await self.send_json(
             {"type": "queue", "waiting": queue, "stats": stats, "agents": agents}
         )
 
     async def owned(self, content: dict) -> int:
         conversation_id = int(content.get("conversation"))
-        await database_sync_to_async(services.check_agent_owns)(
-            agent=self.agent, conversation_id=conversation_id
+        await self.call(
+            services.check_agent_owns, agent=self.agent, conversation_id=conversation_id
         )
         return conversation_id
 
@@ -129,8 +129,8 @@ class AgentConsumer(ChatConsumer):
         await self.send_json({"type": "released", "conversation": conversation_id})
 
     async def on_accept(self, content: dict) -> None:
-        conversation = await database_sync_to_async(services.accept_next_chat)(
-            agent=self.agent, now=timezone.now()
+        conversation = await self.call(
+            services.accept_next_chat, agent=self.agent, now=timezone.now()
         )
         if conversation is None:
             await self.send_json({"type": "error", "code": "queue_empty"})
@@ -138,13 +138,14 @@ class AgentConsumer(ChatConsumer):
         await self.follow(conversation.pk)
 
     async def on_message(self, content: dict, *, sender: str = Message.Sender.AGENT):
-        conversation_id = await self.owned(content)
-        message = await database_sync_to_async(services.post_message)(
+        conversation_id = int(content.get("conversation"))
+        message = await self.call(
+            services.post_agent_message,
+            agent=self.agent,
             conversation_id=conversation_id,
             sender=sender,
             body=str(content.get("body", "")),
             client_id=str(content.get("client_id", "")),
-            author=self.agent,
             now=timezone.now(),
         )
         await self.send_json(
@@ -185,14 +186,20 @@ class AgentConsumer(ChatConsumer):
 
     async def on_end(self, content: dict) -> None:
         conversation_id = await self.owned(content)
-        await database_sync_to_async(services.end_conversation)(
-            conversation_id=conversation_id, by="agent", now=timezone.now()
+        await self.call(
+            services.end_conversation,
+            conversation_id=conversation_id,
+            by="agent",
+            now=timezone.now(),
         )
 
     async def on_flag(self, content: dict) -> None:
         conversation_id = await self.owned(content)
-        await database_sync_to_async(services.flag_for_dispatch)(
-            conversation_id=conversation_id, agent=self.agent, now=timezone.now()
+        await self.call(
+            services.flag_for_dispatch,
+            conversation_id=conversation_id,
+            agent=self.agent,
+            now=timezone.now(),
         )
 
     async def on_transfer(self, content: dict) -> None:
@@ -200,10 +207,11 @@ class AgentConsumer(ChatConsumer):
         to = content.get("to")
         target = None
         if to not in (None, "", "queue"):
-            target = await database_sync_to_async(selectors.active_agent)(int(to))
+            target = await self.call(selectors.active_agent, agent_id=int(to))
             if target is None:
                 raise services.ChatError("no_such_agent")
-        await database_sync_to_async(services.transfer)(
+        await self.call(
+            services.transfer,
             conversation_id=conversation_id,
             by=self.agent,
             to=target,
@@ -213,7 +221,8 @@ class AgentConsumer(ChatConsumer):
 
     async def on_presence(self, content: dict) -> None:
         capacity = content.get("capacity")
-        presence = await database_sync_to_async(services.set_presence)(
+        presence = await self.call(
+            services.set_presence,
             agent=self.agent,
             status=str(content.get("status", "")),
             capacity=int(capacity) if capacity not in (None, "") else None,
