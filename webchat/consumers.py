@@ -10,6 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -69,6 +70,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.accept()
         await self.after_accept()
+
+    async def dispatch(self, message: dict) -> None:
+        """As channels does it, without closing old database connections
+        first: that is a hop to Django's one thread and back for every frame
+        and every broadcast. Nothing here holds a connection between events:
+        `call` takes one for each piece of work and gives it back after."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def call(self, action, /, **kwargs):
         """Run a service or selector on a database thread, then send on this
