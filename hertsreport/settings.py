@@ -8,6 +8,7 @@ Production (DEBUG off) refuses to start without what it needs.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -131,6 +132,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+
+def chat_channel_layer(redis_url: str) -> dict:
+    """Web chat's channel layer: Redis PUBLISH/SUBSCRIBE.
+
+    Each daphne process holds one subscription and Redis pushes every message
+    to it, where channels-redis's default layer pops them one at a time with
+    four round trips each: at 500 chats that one loop per process could not
+    keep up. Delivery is at most once, as with the default layer; chat never
+    depends on it (every message is stored and numbered first, and a client
+    asks for what it missed). A killed process's subscriptions end with its
+    connection, so nothing is sent to its sockets for a day afterwards.
+    Pub/Sub channels ignore the database number, so it goes in the prefix:
+    two sites on one Redis, on different databases, do not hear each other.
+    """
+    database = urlparse(redis_url).path.strip("/") or "0"
+    return {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [redis_url], "prefix": f"hertsreport-chat-{database}"},
+    }
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -149,11 +171,15 @@ if REDIS_URL:
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
                 "prefix": "hertsreport",
             },
-        }
+        },
+        "chat": chat_channel_layer(REDIS_URL),
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+        "chat": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    }
 
 # --- Celery ---------------------------------------------------------------
 # Without a broker, tasks run in-process so the embedded site needs no Redis.

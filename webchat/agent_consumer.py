@@ -15,12 +15,47 @@ Messages carry their conversation's sequence number; the console keeps the
 last it has per chat and asks for what follows after a reconnect or a gap.
 """
 
+import asyncio
+import time
+from weakref import WeakKeyDictionary
+
 from django.utils import timezone
 
 from casework.admin_security import note_staff_activity, passed_second_factor
 from webchat import selectors, services
 from webchat.consumers import ChatConsumer
 from webchat.models import AgentPresence, Conversation, Message
+
+# How long the board read for one queue change is kept for consoles of this
+# process that are told of that change later.
+BOARD_KEPT_SECONDS = 5.0
+_boards: WeakKeyDictionary = WeakKeyDictionary()  # event loop -> {key: entry}
+
+
+def queue_board(load, *, change: str | None, joined_at: float = 0.0) -> asyncio.Future:
+    """The queue, stats and agents on duty, read once for every console of
+    this process that asks about the same moment.
+
+    Every console is sent the whole board on each change; read per console,
+    that is the number of consoles times the number of agents for every
+    change. A board read after a change was committed is right for everyone
+    told of that change (`change`, the event's id). A console that has just
+    joined may share a read that began after it joined: any later change
+    reaches it as an event.
+    """
+    loop = asyncio.get_running_loop()
+    boards = _boards.setdefault(loop, {})
+    now = time.monotonic()
+    for key, (started, task) in list(boards.items()):
+        if task.done() and now - started > BOARD_KEPT_SECONDS:
+            del boards[key]
+    key = change or "joined"
+    entry = boards.get(key)
+    if entry is not None and (change is not None or entry[0] >= joined_at):
+        return asyncio.shield(entry[1])
+    task = loop.create_task(load())
+    boards[key] = (now, task)
+    return asyncio.shield(task)
 
 
 class AgentConsumer(ChatConsumer):
@@ -57,6 +92,7 @@ class AgentConsumer(ChatConsumer):
 
     async def after_accept(self) -> None:
         await self.join(services.AGENTS_GROUP)
+        self.joined_at = time.monotonic()
         await self.join(services.agent_group(self.agent.pk))
         conversations = await self.call(self.held_conversations)
         await self.send_json(await self.call(self.hello, conversations=conversations))
@@ -106,14 +142,16 @@ class AgentConsumer(ChatConsumer):
             "case_reference": conversation.case.reference if conversation.case else "",
         }
 
-    async def send_queue(self) -> None:
+    async def send_queue(self, change: str | None = None) -> None:
+        board = queue_board(self.read_board, change=change, joined_at=self.joined_at)
+        await self.send_json(await board)
+
+    async def read_board(self) -> dict:
         now = timezone.now()
         queue = await self.call(selectors.queue_snapshot, now=now)
         stats = await self.call(selectors.dashboard, now=now)
         agents = await self.call(selectors.agents_on_duty)
-        await self.send_json(
-            {"type": "queue", "waiting": queue, "stats": stats, "agents": agents}
-        )
+        return {"type": "queue", "waiting": queue, "stats": stats, "agents": agents}
 
     async def owned(self, content: dict) -> int:
         conversation_id = int(content.get("conversation"))
@@ -175,7 +213,7 @@ class AgentConsumer(ChatConsumer):
 
     async def on_typing(self, content: dict) -> None:
         conversation_id = await self.owned(content)
-        await self.channel_layer.group_send(
+        await self.group_send(
             services.public_group(conversation_id),
             {
                 "type": "chat.typing",
@@ -238,7 +276,7 @@ class AgentConsumer(ChatConsumer):
     # Events from the channel layer ---------------------------------------
 
     async def queue_changed(self, event: dict) -> None:
-        await self.send_queue()
+        await self.send_queue(event.get("change"))
 
     async def chat_status(self, event: dict) -> None:
         await self.send_json(

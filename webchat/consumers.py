@@ -6,9 +6,11 @@ events on. Every message goes through services.post_message, which stores it
 before anyone is told about it.
 """
 
+import asyncio
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from weakref import WeakKeyDictionary
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -18,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from webchat import selectors, services, timeouts
-from webchat.broadcast import broadcasts_collected
+from webchat.broadcast import CHAT_LAYER, broadcasts_collected
 from webchat.models import Conversation, Message
 
 CLOSE_FORBIDDEN = 4403
@@ -38,6 +40,22 @@ def database_threads() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(
         max_workers=settings.CHAT_DATABASE_THREADS, thread_name_prefix="chat-db"
     )
+
+
+# channels-redis takes a Redis connection from a pool of 100 for each send
+# and fails when none is free; hundreds of sockets broadcasting at once would
+# ask for more. Sends beyond this many at once wait their turn instead.
+SENDS_AT_ONCE = 32
+_send_gates: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def send_gate() -> asyncio.Semaphore:
+    """This event loop's gate (a semaphore belongs to one loop)."""
+    loop = asyncio.get_running_loop()
+    gate = _send_gates.get(loop)
+    if gate is None:
+        gate = _send_gates[loop] = asyncio.Semaphore(SENDS_AT_ONCE)
+    return gate
 
 
 class FloodLimit:
@@ -60,6 +78,7 @@ class FloodLimit:
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     """What the two ends share: heartbeats, flood limits, passing events on."""
 
+    channel_layer_alias = CHAT_LAYER
     sender = ""
 
     async def connect(self) -> None:
@@ -103,8 +122,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
         result, events = await in_thread()
         for group, event in events:
-            await self.channel_layer.group_send(group, event)
+            await self.group_send(group, event)
         return result
+
+    async def group_send(self, group: str, event: dict) -> None:
+        async with send_gate():
+            await self.channel_layer.group_send(group, event)
 
     async def join(self, group: str) -> None:
         if group not in self.groups_joined:
@@ -271,7 +294,7 @@ class CitizenConsumer(ChatConsumer):
 
     async def on_typing(self, content: dict) -> None:
         await self.note("typing", timeouts.note_citizen_typing)
-        await self.channel_layer.group_send(
+        await self.group_send(
             services.public_group(self.conversation.pk),
             {
                 "type": "chat.typing",

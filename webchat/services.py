@@ -55,8 +55,11 @@ def hash_token(token: str) -> str:
 
 
 def _queue_changed() -> None:
-    _send_after_commit(AGENTS_GROUP, {"type": "queue.changed"})
-    _send_after_commit(QUEUE_GROUP, {"type": "queue.changed"})
+    # Each change has an id: the consoles of one process told of the same
+    # change share one look at the queue (agent_consumer.queue_board).
+    event = {"type": "queue.changed", "change": secrets.token_hex(8)}
+    _send_after_commit(AGENTS_GROUP, event)
+    _send_after_commit(QUEUE_GROUP, event)
 
 
 # --- Starting and finding a conversation ------------------------------------
