@@ -8,6 +8,7 @@ Production (DEBUG off) refuses to start without what it needs.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -108,9 +109,49 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL connections come from a pool of at most DB_POOL_MAX_SIZE per
+# process (0: no pool, one persistent connection per thread). daphne runs
+# database work in many threads; persistent per-thread connections once took
+# the server past PostgreSQL's 100-connection limit. A connection goes back to
+# the pool when each request or websocket handler is done with it; the pool
+# replaces broken ones itself, so the per-use health check (a SELECT 1) goes.
+DB_POOL_MAX_SIZE = int(os.environ.get("DB_POOL_MAX_SIZE", "8"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    DB_POOL_MAX_SIZE > 0
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DB_POOL_MAX_SIZE,
+        # Waiting longer than this for a free connection is an error (a 500,
+        # or a chat message refused and sent again), not an endless queue.
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def chat_channel_layer(redis_url: str) -> dict:
+    """Web chat's channel layer: Redis PUBLISH/SUBSCRIBE.
+
+    Each daphne process holds one subscription and Redis pushes every message
+    to it, where channels-redis's default layer pops them one at a time with
+    four round trips each: at 500 chats that one loop per process could not
+    keep up. Delivery is at most once, as with the default layer; chat never
+    depends on it (every message is stored and numbered first, and a client
+    asks for what it missed). A killed process's subscriptions end with its
+    connection, so nothing is sent to its sockets for a day afterwards.
+    Pub/Sub channels ignore the database number, so it goes in the prefix:
+    two sites on one Redis, on different databases, do not hear each other.
+    """
+    database = urlparse(redis_url).path.strip("/") or "0"
+    return {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [redis_url], "prefix": f"hertsreport-chat-{database}"},
+    }
+
 
 if REDIS_URL:
     CACHES = {
@@ -133,11 +174,15 @@ if REDIS_URL:
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
                 "prefix": "hertsreport",
             },
-        }
+        },
+        "chat": chat_channel_layer(REDIS_URL),
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+        "chat": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
+    }
 
 # --- Celery ---------------------------------------------------------------
 # Without a broker, tasks run in-process so the embedded site needs no Redis.
@@ -313,6 +358,16 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SERVICE_NAME = _("Contact Hertfordshire Police")
 FORCE_NAME = _("Hertfordshire Constabulary")
+
+# Web chat's flood limit per websocket: messages (and typing notices) a
+# second, and how many may come at once (webchat.consumers.FloodLimit).
+CHAT_FLOOD_RATE = float(os.environ.get("CHAT_FLOOD_RATE", "1"))
+CHAT_FLOOD_BURST = int(os.environ.get("CHAT_FLOOD_BURST", "8"))
+# Threads per daphne process in which chat sockets use the database
+# (PostgreSQL); fewer than DB_POOL_MAX_SIZE, which serves Django's own too.
+CHAT_DATABASE_THREADS = int(
+    os.environ.get("CHAT_DATABASE_THREADS", str(max(1, DB_POOL_MAX_SIZE - 2)))
+)
 
 # Hours from arrival to first review by control-room staff, by case priority
 # (1 urgent … 4 low). The public are promised a reply within 48 hours.

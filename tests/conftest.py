@@ -49,6 +49,20 @@ def _fresh_routing_data():
 
 
 @pytest.fixture(autouse=True)
+def _forget_danger_words():
+    """The danger words a process keeps for a few seconds (webchat/messages.py)
+    come from one test's database: a rolled-back test must not leave them to
+    the next."""
+    yield
+    from django.core.cache import cache
+
+    from webchat import messages
+
+    messages._held_phrases = None
+    cache.delete(messages.DANGER_PHRASES_KEY)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's million rounds are the point in production, not in tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

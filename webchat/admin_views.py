@@ -63,6 +63,8 @@ def console_strings() -> dict:
         "accepted": _("New chat: {name}"),
         "errors": {
             "queue_empty": _("Nobody is waiting."),
+            "away": _("You are set to away. Set yourself available to take a chat."),
+            "try_again": _("That did not work just now. Try again."),
             "at_capacity": _(
                 "You have as many chats as you can take. End one, or raise "
                 "your number of chats at once."

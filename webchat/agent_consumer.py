@@ -15,13 +15,47 @@ Messages carry their conversation's sequence number; the console keeps the
 last it has per chat and asks for what follows after a reconnect or a gap.
 """
 
-from channels.db import database_sync_to_async
+import asyncio
+import time
+from weakref import WeakKeyDictionary
+
 from django.utils import timezone
 
 from casework.admin_security import note_staff_activity, passed_second_factor
 from webchat import selectors, services
 from webchat.consumers import ChatConsumer
 from webchat.models import AgentPresence, Conversation, Message
+
+# How long the board read for one queue change is kept for consoles of this
+# process that are told of that change later.
+BOARD_KEPT_SECONDS = 5.0
+_boards: WeakKeyDictionary = WeakKeyDictionary()  # event loop -> {key: entry}
+
+
+def queue_board(load, *, change: str | None, joined_at: float = 0.0) -> asyncio.Future:
+    """The queue, stats and agents on duty, read once for every console of
+    this process that asks about the same moment.
+
+    Every console is sent the whole board on each change; read per console,
+    that is the number of consoles times the number of agents for every
+    change. A board read after a change was committed is right for everyone
+    told of that change (`change`, the event's id). A console that has just
+    joined may share a read that began after it joined: any later change
+    reaches it as an event.
+    """
+    loop = asyncio.get_running_loop()
+    boards = _boards.setdefault(loop, {})
+    now = time.monotonic()
+    for key, (started, task) in list(boards.items()):
+        if task.done() and now - started > BOARD_KEPT_SECONDS:
+            del boards[key]
+    key = change or "joined"
+    entry = boards.get(key)
+    if entry is not None and (change is not None or entry[0] >= joined_at):
+        return asyncio.shield(entry[1])
+    task = loop.create_task(load())
+    boards[key] = (now, task)
+    return asyncio.shield(task)
 
 
 class AgentConsumer(ChatConsumer):
@@ -34,10 +68,10 @@ class AgentConsumer(ChatConsumer):
         if not (self.agent and self.agent.is_authenticated):
             return False
         session = self.scope.get("session")
-        if not await database_sync_to_async(passed_second_factor)(self.agent, session):
+        if not await self.call(passed_second_factor, user=self.agent, session=session):
             return False
         try:
-            await database_sync_to_async(services.check_can_answer)(self.agent)
+            await self.call(services.check_can_answer, agent=self.agent)
         except services.ChatError:
             return False
         return True
@@ -46,19 +80,22 @@ class AgentConsumer(ChatConsumer):
         # An agent working in the console is active, though it makes no
         # page requests: keep their staff session from timing out.
         if isinstance(content, dict) and content.get("type") not in {None, "ping"}:
-            await database_sync_to_async(self.note_activity)()
+            await self.note_activity()
         await super().receive_json(content, **kwargs)
 
-    def note_activity(self) -> None:
+    async def note_activity(self) -> None:
+        # The session was read at connect (who the agent is), so this looks
+        # at it in memory; only a change, about once a minute, is saved.
         session = self.scope.get("session")
         if session is not None and note_staff_activity(session):
-            session.save()
+            await self.call(session.save)
 
     async def after_accept(self) -> None:
         await self.join(services.AGENTS_GROUP)
+        self.joined_at = time.monotonic()
         await self.join(services.agent_group(self.agent.pk))
-        conversations = await self.my_conversations()
-        await self.send_json(await database_sync_to_async(self.hello)(conversations))
+        conversations = await self.call(self.held_conversations)
+        await self.send_json(await self.call(self.hello, conversations=conversations))
         for conversation_id in conversations:
             await self.follow(conversation_id)
         await self.send_queue()
@@ -73,8 +110,7 @@ class AgentConsumer(ChatConsumer):
             "conversations": conversations,
         }
 
-    @database_sync_to_async
-    def my_conversations(self) -> list[int]:
+    def held_conversations(self) -> list[int]:
         return list(
             Conversation.objects.filter(
                 agent=self.agent, status=Conversation.Status.ACTIVE
@@ -87,8 +123,8 @@ class AgentConsumer(ChatConsumer):
         await self.send_summary(conversation_id)
 
     async def send_summary(self, conversation_id: int) -> None:
-        summary = await database_sync_to_async(self.conversation_summary)(
-            conversation_id
+        summary = await self.call(
+            self.conversation_summary, conversation_id=conversation_id
         )
         await self.send_json({"type": "conversation", "conversation": summary})
 
@@ -106,19 +142,21 @@ class AgentConsumer(ChatConsumer):
             "case_reference": conversation.case.reference if conversation.case else "",
         }
 
-    async def send_queue(self) -> None:
+    async def send_queue(self, change: str | None = None) -> None:
+        board = queue_board(self.read_board, change=change, joined_at=self.joined_at)
+        await self.send_json(await board)
+
+    async def read_board(self) -> dict:
         now = timezone.now()
-        queue = await database_sync_to_async(selectors.queue_snapshot)(now=now)
-        stats = await database_sync_to_async(selectors.dashboard)(now=now)
-        agents = await database_sync_to_async(selectors.agents_on_duty)()
-        await self.send_json(
-            {"type": "queue", "waiting": queue, "stats": stats, "agents": agents}
-        )
+        queue = await self.call(selectors.queue_snapshot, now=now)
+        stats = await self.call(selectors.dashboard, now=now)
+        agents = await self.call(selectors.agents_on_duty)
+        return {"type": "queue", "waiting": queue, "stats": stats, "agents": agents}
 
     async def owned(self, content: dict) -> int:
         conversation_id = int(content.get("conversation"))
-        await database_sync_to_async(services.check_agent_owns)(
-            agent=self.agent, conversation_id=conversation_id
+        await self.call(
+            services.check_agent_owns, agent=self.agent, conversation_id=conversation_id
         )
         return conversation_id
 
@@ -129,8 +167,8 @@ class AgentConsumer(ChatConsumer):
         await self.send_json({"type": "released", "conversation": conversation_id})
 
     async def on_accept(self, content: dict) -> None:
-        conversation = await database_sync_to_async(services.accept_next_chat)(
-            agent=self.agent, now=timezone.now()
+        conversation = await self.call(
+            services.accept_next_chat, agent=self.agent, now=timezone.now()
         )
         if conversation is None:
             await self.send_json({"type": "error", "code": "queue_empty"})
@@ -138,13 +176,14 @@ class AgentConsumer(ChatConsumer):
         await self.follow(conversation.pk)
 
     async def on_message(self, content: dict, *, sender: str = Message.Sender.AGENT):
-        conversation_id = await self.owned(content)
-        message = await database_sync_to_async(services.post_message)(
+        conversation_id = int(content.get("conversation"))
+        message = await self.call(
+            services.post_agent_message,
+            agent=self.agent,
             conversation_id=conversation_id,
             sender=sender,
             body=str(content.get("body", "")),
             client_id=str(content.get("client_id", "")),
-            author=self.agent,
             now=timezone.now(),
         )
         await self.send_json(
@@ -174,7 +213,7 @@ class AgentConsumer(ChatConsumer):
 
     async def on_typing(self, content: dict) -> None:
         conversation_id = await self.owned(content)
-        await self.channel_layer.group_send(
+        await self.group_send(
             services.public_group(conversation_id),
             {
                 "type": "chat.typing",
@@ -185,14 +224,20 @@ class AgentConsumer(ChatConsumer):
 
     async def on_end(self, content: dict) -> None:
         conversation_id = await self.owned(content)
-        await database_sync_to_async(services.end_conversation)(
-            conversation_id=conversation_id, by="agent", now=timezone.now()
+        await self.call(
+            services.end_conversation,
+            conversation_id=conversation_id,
+            by="agent",
+            now=timezone.now(),
         )
 
     async def on_flag(self, content: dict) -> None:
         conversation_id = await self.owned(content)
-        await database_sync_to_async(services.flag_for_dispatch)(
-            conversation_id=conversation_id, agent=self.agent, now=timezone.now()
+        await self.call(
+            services.flag_for_dispatch,
+            conversation_id=conversation_id,
+            agent=self.agent,
+            now=timezone.now(),
         )
 
     async def on_transfer(self, content: dict) -> None:
@@ -200,10 +245,11 @@ class AgentConsumer(ChatConsumer):
         to = content.get("to")
         target = None
         if to not in (None, "", "queue"):
-            target = await database_sync_to_async(selectors.active_agent)(int(to))
+            target = await self.call(selectors.active_agent, agent_id=int(to))
             if target is None:
                 raise services.ChatError("no_such_agent")
-        await database_sync_to_async(services.transfer)(
+        await self.call(
+            services.transfer,
             conversation_id=conversation_id,
             by=self.agent,
             to=target,
@@ -213,7 +259,8 @@ class AgentConsumer(ChatConsumer):
 
     async def on_presence(self, content: dict) -> None:
         capacity = content.get("capacity")
-        presence = await database_sync_to_async(services.set_presence)(
+        presence = await self.call(
+            services.set_presence,
             agent=self.agent,
             status=str(content.get("status", "")),
             capacity=int(capacity) if capacity not in (None, "") else None,
@@ -229,7 +276,7 @@ class AgentConsumer(ChatConsumer):
     # Events from the channel layer ---------------------------------------
 
     async def queue_changed(self, event: dict) -> None:
-        await self.send_queue()
+        await self.send_queue(event.get("change"))
 
     async def chat_status(self, event: dict) -> None:
         await self.send_json(

@@ -6,13 +6,21 @@ events on. Every message goes through services.post_message, which stores it
 before anyone is told about it.
 """
 
+import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from weakref import WeakKeyDictionary
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from webchat import selectors, services, timeouts
+from webchat.broadcast import CHAT_LAYER, broadcasts_collected
 from webchat.models import Conversation, Message
 
 CLOSE_FORBIDDEN = 4403
@@ -21,10 +29,39 @@ CLOSE_FORBIDDEN = 4403
 CITIZEN_NOTE_SECONDS = 60
 
 
+@cache
+def database_threads() -> ThreadPoolExecutor:
+    """The threads chat sockets do database work in (PostgreSQL only).
+
+    Each thread takes a connection from the pool for one piece of work and
+    gives it back after, so there are fewer threads than pooled connections:
+    the rest serve Django's own thread-sensitive work (signing in a socket).
+    """
+    return ThreadPoolExecutor(
+        max_workers=settings.CHAT_DATABASE_THREADS, thread_name_prefix="chat-db"
+    )
+
+
+# channels-redis takes a Redis connection from a pool of 100 for each send
+# and fails when none is free; hundreds of sockets broadcasting at once would
+# ask for more. Sends beyond this many at once wait their turn instead.
+SENDS_AT_ONCE = 32
+_send_gates: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def send_gate() -> asyncio.Semaphore:
+    """This event loop's gate (a semaphore belongs to one loop)."""
+    loop = asyncio.get_running_loop()
+    gate = _send_gates.get(loop)
+    if gate is None:
+        gate = _send_gates[loop] = asyncio.Semaphore(SENDS_AT_ONCE)
+    return gate
+
+
 class FloodLimit:
     """A token bucket: `rate` messages a second, bursts of up to `burst`."""
 
-    def __init__(self, rate: float = 1.0, burst: int = 8):
+    def __init__(self, rate: float, burst: int):
         self.rate, self.burst = rate, burst
         self.tokens, self.updated = float(burst), time.monotonic()
 
@@ -41,16 +78,56 @@ class FloodLimit:
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     """What the two ends share: heartbeats, flood limits, passing events on."""
 
+    channel_layer_alias = CHAT_LAYER
     sender = ""
 
     async def connect(self) -> None:
-        self.flood = FloodLimit()
+        self.flood = FloodLimit(settings.CHAT_FLOOD_RATE, settings.CHAT_FLOOD_BURST)
         self.groups_joined: set[str] = set()
         if not await self.authorise():
             await self.close(code=CLOSE_FORBIDDEN)
             return
         await self.accept()
         await self.after_accept()
+
+    async def dispatch(self, message: dict) -> None:
+        """As channels does it, without closing old database connections
+        first: that is a hop to Django's one thread and back for every frame
+        and every broadcast. Nothing here holds a connection between events:
+        `call` takes one for each piece of work and gives it back after."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def call(self, action, /, **kwargs):
+        """Run a service or selector on a database thread, then send on this
+        event loop what it committed: the thread is not held while Redis is
+        told, and events go out in the order they were committed.
+
+        On PostgreSQL any of a few threads will do (database_threads), so
+        one socket's write does not queue behind every other socket's. SQLite
+        takes one writer at a time: Django's one thread, as before.
+        """
+
+        def collecting():
+            with broadcasts_collected() as events:
+                return action(**kwargs), events
+
+        if connection.vendor == "sqlite":
+            in_thread = database_sync_to_async(collecting)
+        else:
+            in_thread = database_sync_to_async(
+                collecting, thread_sensitive=False, executor=database_threads()
+            )
+        result, events = await in_thread()
+        for group, event in events:
+            await self.group_send(group, event)
+        return result
+
+    async def group_send(self, group: str, event: dict) -> None:
+        async with send_gate():
+            await self.channel_layer.group_send(group, event)
 
     async def join(self, group: str) -> None:
         if group not in self.groups_joined:
@@ -106,7 +183,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         """A ping came: the page is open."""
 
     async def send_history(self, conversation_id: int, after) -> None:
-        messages = await database_sync_to_async(services.messages_after)(
+        messages = await self.call(
+            services.messages_after,
             conversation_id=conversation_id,
             after_seq=int(after or 0),
             include_notes=self.sender == Message.Sender.AGENT,
@@ -134,9 +212,9 @@ class CitizenConsumer(ChatConsumer):
     async def authorise(self) -> bool:
         session = self.scope.get("session")
         token = session.get("chat_token") if session is not None else None
-        self.conversation = await database_sync_to_async(
-            services.conversation_for_token
-        )(token or "")
+        self.conversation = await self.call(
+            services.conversation_for_token, token=token or ""
+        )
         return self.conversation is not None
 
     async def after_accept(self) -> None:
@@ -158,8 +236,8 @@ class CitizenConsumer(ChatConsumer):
         if not force and time.monotonic() - self.noted[what] < CITIZEN_NOTE_SECONDS:
             return
         self.noted[what] = time.monotonic()
-        await database_sync_to_async(service)(
-            conversation_id=self.conversation.pk, now=timezone.now()
+        await self.call(
+            service, conversation_id=self.conversation.pk, now=timezone.now()
         )
 
     async def on_heartbeat(self) -> None:
@@ -172,25 +250,24 @@ class CitizenConsumer(ChatConsumer):
             await self.note("seen", timeouts.note_citizen_seen, force=True)
 
     async def send_queue_position(self) -> None:
-        conversation = await database_sync_to_async(Conversation.objects.get)(
-            pk=self.conversation.pk
+        conversation = await self.call(
+            Conversation.objects.get, pk=self.conversation.pk
         )
         if conversation.status != Conversation.Status.WAITING:
             await self.leave(services.QUEUE_GROUP)
             return
         now = timezone.now()
-        position = await database_sync_to_async(selectors.queue_position)(
-            conversation=conversation
-        )
-        wait = await database_sync_to_async(selectors.estimated_wait_minutes)(
-            position=position, now=now
+        position = await self.call(selectors.queue_position, conversation=conversation)
+        wait = await self.call(
+            selectors.estimated_wait_minutes, position=position, now=now
         )
         await self.send_json(
             {"type": "queue", "position": position, "wait_minutes": wait}
         )
 
     async def on_message(self, content: dict) -> None:
-        message = await database_sync_to_async(services.post_message)(
+        message = await self.call(
+            services.post_message,
             conversation_id=self.conversation.pk,
             sender=self.sender,
             body=str(content.get("body", "")),
@@ -206,8 +283,10 @@ class CitizenConsumer(ChatConsumer):
         # numbers they took (before the messages), or the page would see a
         # gap after every note and ask again for ever.
         after = int(content.get("after") or 0)
-        hidden = await database_sync_to_async(selectors.note_seqs_after)(
-            conversation_id=self.conversation.pk, after_seq=after
+        hidden = await self.call(
+            selectors.note_seqs_after,
+            conversation_id=self.conversation.pk,
+            after_seq=after,
         )
         if hidden:
             await self.send_json({"type": "skip", "seqs": hidden})
@@ -215,7 +294,7 @@ class CitizenConsumer(ChatConsumer):
 
     async def on_typing(self, content: dict) -> None:
         await self.note("typing", timeouts.note_citizen_typing)
-        await self.channel_layer.group_send(
+        await self.group_send(
             services.public_group(self.conversation.pk),
             {
                 "type": "chat.typing",
@@ -225,8 +304,11 @@ class CitizenConsumer(ChatConsumer):
         )
 
     async def on_end(self, content: dict) -> None:
-        await database_sync_to_async(services.end_conversation)(
-            conversation_id=self.conversation.pk, by="citizen", now=timezone.now()
+        await self.call(
+            services.end_conversation,
+            conversation_id=self.conversation.pk,
+            by="citizen",
+            now=timezone.now(),
         )
 
     async def queue_changed(self, event: dict) -> None:

@@ -1,17 +1,14 @@
-"""Web chat actions. Every message is stored, numbered, then broadcast.
+"""Web chat actions: the queue, agents, and the life of a conversation.
 
-The channel layer delivers at most once, so nothing depends on it: each
-message is written with the next sequence number of its conversation before
-it is sent, and a client that missed anything asks for what came after the
-last number it has (`messages_after`).
+Messages are stored and numbered in webchat/messages.py, and what a change
+means for the sockets of a chat is sent after commit (webchat/broadcast.py);
+both are named here too, as the actions every caller uses.
 """
 
 import hashlib
 import secrets
 from datetime import datetime
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,50 +16,50 @@ from django.utils.translation import gettext as _
 from casework.models import StaffNotice
 from casework.services import post_staff_notice
 from webchat import selectors
-from webchat.models import AgentPresence, Conversation, DangerPhrase, Message
+from webchat.broadcast import (
+    AGENTS_GROUP,
+    QUEUE_GROUP,
+    agent_group,
+    public_group,
+    staff_group,
+)
+from webchat.broadcast import send_after_commit as _send_after_commit
+from webchat.errors import ChatError
+from webchat.messages import (
+    MAX_MESSAGE_LENGTH,
+    is_dangerous,
+    messages_after,
+    post_message,
+    serialise,
+)
+from webchat.models import AgentPresence, Conversation, Message
 
-AGENTS_GROUP = "chat-agents"
-QUEUE_GROUP = "chat-queue"
-MAX_MESSAGE_LENGTH = 1000
-
-
-class ChatError(Exception):
-    """An action that cannot be done; `code` tells the client which."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-def public_group(conversation_id: int) -> str:
-    return f"chat-{conversation_id}"
-
-
-def staff_group(conversation_id: int) -> str:
-    return f"chat-{conversation_id}-staff"
-
-
-def agent_group(agent_id: int) -> str:
-    return f"chat-agent-{agent_id}"
+__all__ = [
+    "AGENTS_GROUP",
+    "MAX_MESSAGE_LENGTH",
+    "QUEUE_GROUP",
+    "ChatError",
+    "is_dangerous",
+    "messages_after",
+    "post_message",
+    "serialise",
+    "staff_group",
+]
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _send_after_commit(group: str, event: dict) -> None:
-    layer = get_channel_layer()
-    transaction.on_commit(
-        lambda: async_to_sync(layer.group_send)(group, event), robust=True
-    )
-
-
 # --- The queue ----------------------------------------------------------------
 
 
 def _queue_changed() -> None:
-    _send_after_commit(AGENTS_GROUP, {"type": "queue.changed"})
-    _send_after_commit(QUEUE_GROUP, {"type": "queue.changed"})
+    # Each change has an id: the consoles of one process told of the same
+    # change share one look at the queue (agent_consumer.queue_board).
+    event = {"type": "queue.changed", "change": secrets.token_hex(8)}
+    _send_after_commit(AGENTS_GROUP, event)
+    _send_after_commit(QUEUE_GROUP, event)
 
 
 # --- Starting and finding a conversation ------------------------------------
@@ -98,105 +95,42 @@ def conversation_for_token(token: str) -> Conversation | None:
     return Conversation.objects.filter(token_hash=hash_token(token)).first()
 
 
-# --- Messages ---------------------------------------------------------------
-
-
-def is_dangerous(body: str) -> bool:
-    text = body.casefold()
-    return any(
-        phrase.casefold() in text
-        for phrase in DangerPhrase.objects.values_list("phrase", flat=True)
-    )
-
-
-def serialise(message: Message) -> dict:
-    return {
-        "seq": message.seq,
-        "sender": message.sender,
-        "body": message.body,
-        "client_id": message.client_id,
-        "flagged": message.flagged,
-        "sent_at": message.created_at.isoformat(),
-        "conversation": message.conversation_id,
-    }
-
-
-@transaction.atomic
-def post_message(
-    *,
-    conversation_id: int,
-    sender: str,
-    body: str,
-    now: datetime,
-    author=None,
-    client_id: str = "",
-) -> Message:
-    """Store a message with the conversation's next number, then broadcast it.
-
-    Locks the conversation row: numbers are given one at a time. A message
-    whose client_id was stored already is returned as it was, not stored
-    again (a resend after a dropped connection).
-    """
-    body = (body or "").strip()
-    if not body:
-        raise ChatError("empty")
-    if len(body) > MAX_MESSAGE_LENGTH:
-        raise ChatError("too_long")
-    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
-    if conversation.status == Conversation.Status.ENDED:
-        raise ChatError("ended")
-    if client_id:
-        existing = Message.objects.filter(
-            conversation=conversation, client_id=client_id
-        ).first()
-        if existing:
-            return existing
-    conversation.last_seq += 1
-    updates = ["last_seq"]
-    if sender == Message.Sender.CITIZEN:
-        conversation.last_citizen_activity = now
-        updates.append("last_citizen_activity")
-    conversation.save(update_fields=updates)
-    message = Message.objects.create(
-        conversation=conversation,
-        seq=conversation.last_seq,
-        sender=sender,
-        author=author,
-        body=body,
-        client_id=client_id[:64],
-        flagged=sender == Message.Sender.CITIZEN and is_dangerous(body),
-        created_at=now,
-    )
-    group = (
-        staff_group(conversation.pk)
-        if sender == Message.Sender.NOTE
-        else public_group(conversation.pk)
-    )
-    _send_after_commit(group, {"type": "chat.message", "message": serialise(message)})
-    return message
-
-
-def messages_after(
-    *, conversation_id: int, after_seq: int, include_notes: bool = False
-) -> list[dict]:
-    messages = Message.objects.filter(
-        conversation_id=conversation_id, seq__gt=after_seq
-    ).order_by("seq")
-    if not include_notes:
-        messages = messages.exclude(sender=Message.Sender.NOTE)
-    return [serialise(message) for message in messages]
-
-
 # --- Agents -----------------------------------------------------------------
 
 
-def check_can_answer(agent) -> AgentPresence:
+def check_may_answer(agent) -> None:
+    """Staff with the permission to answer chats (no query once the agent's
+    permissions are loaded: a console checks this for every message)."""
     if not (
         agent.is_active and agent.is_staff and agent.has_perm("webchat.answer_chats")
     ):
         raise ChatError("forbidden")
+
+
+def check_can_answer(agent) -> AgentPresence:
+    check_may_answer(agent)
     presence, _ = AgentPresence.objects.get_or_create(agent=agent)
     return presence
+
+
+def post_agent_message(
+    *, agent, conversation_id: int, sender: str, body: str, client_id: str, now
+) -> Message:
+    """A message or internal note from the agent holding the chat.
+
+    Whether they still hold it is part of storing it (one statement), not a
+    query of its own before.
+    """
+    check_may_answer(agent)
+    return post_message(
+        conversation_id=conversation_id,
+        sender=sender,
+        body=body,
+        client_id=client_id,
+        author=agent,
+        held_by=agent,
+        now=now,
+    )
 
 
 @transaction.atomic
@@ -214,26 +148,28 @@ def set_presence(*, agent, status: str, capacity: int | None = None) -> AgentPre
 
 @transaction.atomic
 def accept_next_chat(*, agent, now: datetime) -> Conversation | None:
-    """Give the agent the longest-waiting chat, or None if the queue is empty.
+    """Give the agent the longest-waiting chat, or None if nobody is waiting.
 
+    Refused while the agent is away or has as many chats as they take.
     SKIP LOCKED on PostgreSQL: two agents pressing at once each get a
-    different chat, never the same one, and neither waits for the other.
+    different chat, never the same one. A waiting chat can also be locked
+    for a moment by something else (a message being stored, the idle
+    sweep): when every waiting chat is locked, wait for the oldest one's
+    lock rather than answer that nobody is waiting. When another agent held
+    it to take it, it is no longer waiting once they commit, so look again.
     """
     check_can_answer(agent)
     # The agent's own row, locked: two accepts from one agent (two console
     # tabs) take turns, so the second counts the first's chat.
     presence = AgentPresence.objects.select_for_update().get(agent=agent)
+    if presence.status == AgentPresence.Status.AWAY:
+        raise ChatError("away")
     active = Conversation.objects.filter(
         agent=agent, status=Conversation.Status.ACTIVE
     ).count()
     if active >= presence.capacity:
         raise ChatError("at_capacity")
-    conversation = (
-        Conversation.objects.select_for_update(skip_locked=True)
-        .filter(status=Conversation.Status.WAITING)
-        .order_by("created_at", "pk")
-        .first()
-    )
+    conversation = _lock_oldest_waiting_chat()
     if conversation is None:
         return None
     conversation.status = Conversation.Status.ACTIVE
@@ -256,6 +192,24 @@ def accept_next_chat(*, agent, now: datetime) -> Conversation | None:
     )
     _queue_changed()
     return conversation
+
+
+def _lock_oldest_waiting_chat() -> Conversation | None:
+    """The oldest waiting chat, locked; None only when nobody is waiting."""
+    waiting = Conversation.objects.filter(status=Conversation.Status.WAITING).order_by(
+        "created_at", "pk"
+    )
+    for _attempt in range(5):
+        conversation = waiting.select_for_update(skip_locked=True).first()
+        if conversation is not None or not waiting.exists():
+            return conversation
+        # Every waiting chat is locked just now: wait for the oldest lock.
+        # The row is checked again once it is released, so a chat another
+        # agent took meanwhile is passed over.
+        conversation = waiting.select_for_update().first()
+        if conversation is not None:
+            return conversation
+    raise ChatError("try_again")
 
 
 def check_agent_owns(*, agent, conversation_id: int) -> Conversation:

@@ -1,11 +1,12 @@
 """One end of a web chat over a real websocket, keeping the rules of chat.js.
 
 The page shows each sequence number once and in order: a number at or below
-the last one shown is a copy and is ignored, a number past the next one is a
-gap, so the end asks for everything after the last one it has (and drops the
-early message, which comes again in the answer). Messages wait in an outbox
-until the server acknowledges them and are sent again, with the same
-client_id, after a reconnect.
+the last one shown is a copy and is ignored; a number past the next one came
+early and waits. If the missing one has not come after GAP_WAIT seconds, the
+end asks once for everything after the last one it has, and again only if a
+gap is still there GAP_WAIT later. Messages wait in an outbox until the
+server acknowledges them and are sent again, with the same client_id, after
+a reconnect.
 
 Besides what a page would keep, an end records everything that reached it,
 so a test can say what went wrong: every copy of every number, how many gaps
@@ -28,6 +29,7 @@ from websockets.exceptions import ConnectionClosed
 CITIZEN_PATH = "/ws/chat/"
 AGENT_PATH = "/ws/agent/"
 TIMEOUT = 20.0
+GAP_WAIT = 1.5  # chat.js's GAP_WAIT_MS
 
 
 def agent_session(agent) -> str:
@@ -64,13 +66,16 @@ class ChatEnd:
     outbox: dict[str, str] = field(default_factory=dict)
     acks: dict[str, int] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
+    early: dict[int, dict] = field(default_factory=dict)
     gaps: int = 0
+    gap_syncs: int = 0
     duplicates: int = 0
     connections: int = 0
     events: asyncio.Queue = field(default_factory=asyncio.Queue)
 
     _socket: ClientConnection | None = None
     _reader: asyncio.Task | None = None
+    _gap_watch: asyncio.Task | None = None
 
     @property
     def is_agent(self) -> bool:
@@ -111,9 +116,10 @@ class ChatEnd:
         await asyncio.wait_for(asyncio.shield(self._reader), timeout)
 
     async def _stop_reading(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
-            await asyncio.gather(self._reader, return_exceptions=True)
+        for task in (self._reader, self._gap_watch):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
 
     async def _read(self, websocket: ClientConnection) -> None:
         try:
@@ -145,12 +151,30 @@ class ChatEnd:
             self.duplicates += 1
             return
         if message["seq"] > self.last_seq + 1:
-            self.gaps += 1
-            await self.sync()
+            if not self.early:
+                self.gaps += 1
+            self.early[message["seq"]] = message
+            if self._gap_watch is None or self._gap_watch.done():
+                self._gap_watch = asyncio.create_task(self._sync_while_gapped())
             return
+        self._show(message)
+        while self.last_seq + 1 in self.early:
+            self._show(self.early.pop(self.last_seq + 1))
+        for seq in [seq for seq in self.early if seq <= self.last_seq]:
+            del self.early[seq]
+
+    def _show(self, message: dict) -> None:
         self.last_seq = message["seq"]
         self.outbox.pop(message["client_id"], None)
         self.shown.append(message)
+
+    async def _sync_while_gapped(self) -> None:
+        while True:
+            await asyncio.sleep(GAP_WAIT)
+            if not self.early:
+                return
+            self.gap_syncs += 1
+            await self.sync()
 
     async def catch_up(self) -> None:
         """What chat.js does on "hello": fetch what was missed, resend the rest."""
@@ -196,6 +220,7 @@ class ChatEnd:
             "shown": f"{shown[:3]}…{shown[-3:]} ({len(shown)})",
             "outbox": list(self.outbox)[:10],
             "gaps": self.gaps,
+            "asked again for gaps": self.gap_syncs,
             "copies ignored": self.duplicates,
             "errors": Counter(e.get("code") for e in self.errors),
             "connections": self.connections,

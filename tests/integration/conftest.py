@@ -21,11 +21,12 @@ from django.db import connection
 from django.test import override_settings
 
 from hertsreport.celery import app as celery_app
+from hertsreport.settings import chat_channel_layer
 from tests.integration.processes import (
-    CHAT_ASGI_APPLICATION,
     CHAT_FLOOD_BURST,
     CHAT_FLOOD_RATE,
     READY_TIMEOUT,
+    SITE_ASGI_APPLICATION,
     ServerProcess,
     database_url_for,
     listening_socket,
@@ -74,7 +75,8 @@ def integration_redis_url() -> Iterator[str]:
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
                 "CONFIG": {"hosts": [url], "prefix": "hertsreport"},
-            }
+            },
+            "chat": chat_channel_layer(url),
         },
         CELERY_BROKER_URL=url,
         CELERY_TASK_ALWAYS_EAGER=False,
@@ -212,7 +214,7 @@ def chat_daphnes(chat_environment, log_dir) -> Iterator[list[ServerProcess]]:
         ["daphne-a", "daphne-b"],
         chat_environment,
         log_dir,
-        application=CHAT_ASGI_APPLICATION,
+        application=SITE_ASGI_APPLICATION,
     )
     try:
         yield processes

@@ -32,11 +32,11 @@ READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 LOG_TAIL = 4000
 SITE_ASGI_APPLICATION = "hertsreport.asgi:application"
-# The site's application with a flood limit the chat tests choose
-# (chat_asgi.py says why): four times the pace their clients keep (50
-# messages a second), with the production burst, so a client that broke the
-# pace by much would be told "too_fast" and fail.
-CHAT_ASGI_APPLICATION = "tests.integration.chat_asgi:application"
+# The chat tests send hundreds of messages, so their daphnes run with a
+# higher flood limit (the CHAT_FLOOD_RATE and CHAT_FLOOD_BURST settings):
+# four times the pace their clients keep (50 messages a second), with the
+# production burst, so a client that broke the pace by much would be told
+# "too_fast" and fail. test_chat_flood_limit.py runs the production limit.
 CHAT_FLOOD_RATE, CHAT_FLOOD_BURST = 200, 8
 
 

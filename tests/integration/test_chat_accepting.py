@@ -7,10 +7,11 @@ for certain (what proves SKIP LOCKED).
 
 import asyncio
 import threading
+import time
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tests.integration.chat_client import (
@@ -95,16 +96,25 @@ def test_two_waiting_chats_go_one_to_each_of_two_agents_accepting_at_once(
 # --- Two threads on two database connections ---------------------
 
 
+def others_wait_for_a_lock() -> bool:
+    """Whether another connection to this database is waiting for a row lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
 def accept_in_two_threads(agents, *, hold_seconds: float = 10) -> tuple[list, list]:
     """Each agent's thread calls accept_next_chat at once: what each got.
 
     accept_next_chat posts the "has joined" message while it holds the row
     lock of the chat it took. The stand-in below keeps each thread there
-    until every other thread has either got there too (it holds a lock of
-    its own) or has its answer, so the transactions overlap for certain, not
-    by luck of timing. Were a thread to wait for another's lock instead, it
-    would get neither, and the one holding the lock would wait `hold_seconds`
-    alone: the second list names the threads that did.
+    until every other thread has got there too (it holds a lock of its own),
+    has its answer, or is waiting for the lock this one holds, so the
+    transactions overlap for certain, not by luck of timing. A thread left
+    holding its lock alone for `hold_seconds` is named in the second list.
 
     The answers are in the order of `agents`: a conversation id, None (no
     chat waiting) or the exception raised.
@@ -123,9 +133,16 @@ def accept_in_two_threads(agents, *, hold_seconds: float = 10) -> tuple[list, li
 
     def holding_the_lock(**kwargs):
         arrive()
-        with state:
-            if not state.wait_for(lambda: len(arrived) == len(agents), hold_seconds):
+        deadline = time.monotonic() + hold_seconds
+        while True:
+            with state:
+                if state.wait_for(lambda: len(arrived) == len(agents), 0.05):
+                    break
+            if others_wait_for_a_lock():
+                break
+            if time.monotonic() > deadline:
                 held_alone.append(threading.current_thread().name)
+                break
         return post_message(**kwargs)
 
     def accept(agent):
@@ -153,7 +170,7 @@ def accept_in_two_threads(agents, *, hold_seconds: float = 10) -> tuple[list, li
     return [results[thread.name] for thread in threads], held_alone
 
 
-def test_accept_next_chat_skips_a_chat_another_agent_has_locked(
+def test_an_agent_accepting_while_another_takes_the_only_chat_is_told_nobody_waits(
     integration_redis_url, chat_open, django_user_model
 ):
     agents = [make_agent(django_user_model, name) for name in ("alex", "sam")]
@@ -162,9 +179,47 @@ def test_accept_next_chat_skips_a_chat_another_agent_has_locked(
 
     answers, held_alone = accept_in_two_threads(agents)
 
-    # The loser was answered "nothing waiting" while the winner held the lock.
+    # One has the chat; the other waited for it to be taken, and was then
+    # told nobody is waiting, never given the same chat.
     assert held_alone == [], answers
     assert sorted(answers, key=lambda pk: pk is None) == [waiting.pk, None]
+
+
+def test_a_waiting_chat_locked_for_a_moment_is_still_given_to_an_agent(
+    integration_redis_url, chat_open, django_user_model
+):
+    """Storing a message locks its chat's row for a moment; an agent pressing
+    "Accept" just then is given that chat, not told nobody is waiting."""
+    agent = make_agent(django_user_model, "alex")
+    citizen_session("Jo")
+    waiting = Conversation.objects.get()
+    locked = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def hold_the_row_until_the_agent_waits():
+        try:
+            with transaction.atomic():
+                Conversation.objects.select_for_update().get(pk=waiting.pk)
+                locked.set()
+                deadline = time.monotonic() + 10
+                while not others_wait_for_a_lock() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                outcome["agent waited"] = others_wait_for_a_lock()
+        finally:
+            locked.set()
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row_until_the_agent_waits)
+    holder.start()
+    assert locked.wait(10)
+    accepted = services.accept_next_chat(agent=agent, now=timezone.now())
+    holder.join(timeout=30)
+
+    assert outcome == {"agent waited": True}
+    assert accepted is not None and accepted.pk == waiting.pk
+    waiting.refresh_from_db()
+    assert waiting.status == Conversation.Status.ACTIVE
+    assert waiting.agent == agent
 
 
 def test_two_agents_each_lock_a_different_chat_at_the_same_moment(

@@ -27,7 +27,7 @@ from webchat.models import Message
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-BURST = 8  # webchat.consumers.FloodLimit's default
+BURST = 8  # the CHAT_FLOOD_BURST setting's default
 SENT_AT_ONCE = BURST + 4
 
 

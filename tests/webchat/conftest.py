@@ -58,3 +58,14 @@ def sign_in(client, user) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chat_database_threads_finish(django_db_setup):
+    """Let the sockets' database threads finish their work before the test
+    database is dropped."""
+    yield
+    from webchat.consumers import database_threads
+
+    database_threads().shutdown(wait=True)
+    database_threads.cache_clear()

@@ -176,6 +176,38 @@ def test_a_conversation_both_ways(citizen, agent):
     assert reply["seq"] == heard["seq"] + 1
 
 
+def test_a_message_sent_again_reaches_the_agent_again_but_is_stored_once(
+    citizen, agent
+):
+    """A phone whose connection dropped sends its unacknowledged message
+    again; the first broadcast may be what was lost, so it goes out again."""
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        person = socket("/ws/chat/", cookie_of(citizen))
+        console = socket("/ws/agent/", agent_cookie)
+        await person.connect()
+        await console.connect()
+        await console.send_json_to({"type": "accept"})
+        await receive_until(console, "conversation")
+        said = {"type": "message", "body": "Are you there?", "client_id": "c1"}
+        await person.send_json_to(said)
+        first_ack = await receive_until(person, "ack")
+        first = await next_message(console, sender="citizen")
+        await person.send_json_to(said)
+        second_ack = await receive_until(person, "ack")
+        again = await next_message(console, sender="citizen")
+        await person.disconnect()
+        await console.disconnect()
+        return first_ack, first, second_ack, again
+
+    first_ack, first, second_ack, again = run(scenario)
+    assert again == first
+    assert second_ack["seq"] == first_ack["seq"] == first["seq"]
+    stored = Message.objects.filter(sender=Message.Sender.CITIZEN)
+    assert list(stored.values_list("client_id", flat=True)) == ["c1"]
+
+
 def test_a_reconnecting_citizen_gets_what_they_missed_in_order(citizen, agent):
     agent_cookie = signed_in(agent)
 

@@ -86,6 +86,35 @@ def test_someone_without_the_agent_permission_cannot_accept(
         services.accept_next_chat(agent=clerk, now=timezone.now())
 
 
+def test_an_agent_set_to_away_cannot_accept_a_chat(django_user_model, chat_open):
+    away = make_agent(django_user_model, "sam", available=False)
+    waiting = start()
+    with pytest.raises(services.ChatError) as refused:
+        services.accept_next_chat(agent=away, now=timezone.now())
+    assert refused.value.code == "away"
+    waiting.refresh_from_db()
+    assert waiting.status == Conversation.Status.WAITING
+
+
+def test_a_message_in_a_chat_the_agent_no_longer_holds_is_refused(
+    agent, django_user_model
+):
+    other = make_agent(django_user_model, "sam")
+    start()
+    taken = services.accept_next_chat(agent=agent, now=timezone.now())
+    with pytest.raises(services.ChatError) as refused:
+        services.post_agent_message(
+            agent=other,
+            conversation_id=taken.pk,
+            sender=Message.Sender.AGENT,
+            body="Hello",
+            client_id="s1",
+            now=timezone.now(),
+        )
+    assert refused.value.code == "not_yours"
+    assert not Message.objects.filter(client_id="s1").exists()
+
+
 def test_an_empty_queue_gives_nothing(agent):
     assert services.accept_next_chat(agent=agent, now=timezone.now()) is None
 

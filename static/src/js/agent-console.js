@@ -558,7 +558,7 @@ if (root) {
         for (const each of chats.values()) fillTransferOptions(each);
         break;
       case "error":
-        if (data.code === "queue_empty") acceptPending = false;
+        if (!chat) acceptPending = false; // the accept was refused (or nobody waits)
         if (chat && ["ended", "not_yours"].includes(data.code)) dropOutboxOf(chat);
         announce(chat ? `${chat.name}: ${errorText(data.code)}` : errorText(data.code), {
           error: true,

@@ -2,13 +2,17 @@
 //
 // Every message has a sequence number given by the server when it is stored.
 // The page shows each number once, in order: anything already shown is
-// ignored, and a gap means a message was missed, so the page asks for
-// everything after the last number it has. Messages typed while the
-// connection is down wait in an outbox and are sent (with the same id, so
-// the server stores them once) when it comes back.
+// ignored. A message can overtake the one before it (the two ends of a chat
+// may be on different servers), so one that comes early waits; if the
+// missing one has not come after a moment, the page asks once for everything
+// after the last number it showed, and again only if that did not fill the
+// gap. Messages typed while the connection is down wait in an outbox and are
+// sent (with the same id, so the server stores them once) when it comes back.
 
 const root = document.querySelector("[data-chat]");
 const strings = JSON.parse(document.getElementById("chat-strings")?.textContent || "{}");
+// How long a message that came early waits for the one before it.
+const GAP_WAIT_MS = 1500;
 
 if (root) {
   const log = root.querySelector("[data-chat-log]");
@@ -51,20 +55,57 @@ if (root) {
     log.scrollTop = log.scrollHeight;
   };
 
-  const receive = (message) => {
-    while (skipped.has(lastSeq + 1)) {
-      skipped.delete(lastSeq + 1);
-      lastSeq += 1;
-    }
-    if (message.seq <= lastSeq) return; // seen already
-    if (message.seq > lastSeq + 1) {
-      send({ type: "sync", after: lastSeq }); // a gap: fetch what is missing
-      return;
-    }
+  const early = new Map(); // seq -> a message that came before the one it follows
+  let gapTimer = null;
+
+  const show = (message) => {
     lastSeq = message.seq;
     outbox.delete(message.client_id);
     render(message);
     if (message.sender === "agent") typingLine.textContent = ""; // they have sent it
+  };
+
+  // Show whatever now follows on: numbers the notes took, messages that came early.
+  const catchUp = () => {
+    for (;;) {
+      while (skipped.has(lastSeq + 1)) {
+        skipped.delete(lastSeq + 1);
+        lastSeq += 1;
+      }
+      for (const seq of early.keys()) if (seq <= lastSeq) early.delete(seq);
+      const next = early.get(lastSeq + 1);
+      if (!next) break;
+      early.delete(next.seq);
+      show(next);
+    }
+    if (early.size === 0 && gapTimer !== null) {
+      clearTimeout(gapTimer);
+      gapTimer = null;
+    }
+  };
+
+  // A gap: wait a moment for the missing message, then ask once for all
+  // after the last shown; ask again only if a gap is still there later.
+  const watchGap = () => {
+    if (gapTimer !== null) return;
+    gapTimer = setTimeout(() => {
+      gapTimer = null;
+      if (early.size === 0) return;
+      send({ type: "sync", after: lastSeq });
+      watchGap();
+    }, GAP_WAIT_MS);
+  };
+
+  const receive = (message) => {
+    catchUp();
+    if (message.seq <= lastSeq) return; // seen already
+    if (message.seq > lastSeq + 1) {
+      early.set(message.seq, message);
+      watchGap();
+      return;
+    }
+    show(message);
+    catchUp();
   };
 
   const send = (payload) => {
@@ -99,6 +140,7 @@ if (root) {
         break;
       case "skip":
         for (const seq of data.seqs) if (seq > lastSeq) skipped.add(seq);
+        catchUp();
         break;
       case "ack":
         outbox.delete(data.client_id);
