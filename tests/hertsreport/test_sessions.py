@@ -44,16 +44,25 @@ class WorkingCache(BaseCache):
         return key in self.data
 
 
-def use_cache(settings, backend: str) -> None:
-    settings.SESSION_ENGINE = "hertsreport.sessions"
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {"BACKEND": f"tests.hertsreport.test_sessions.{backend}"},
-    }
+@pytest.fixture
+def use_cache(settings):
+    """Sessions through the given cache for the test; the usual cache again
+    before any other fixture's teardown needs it."""
+    original = settings.CACHES
+
+    def use(backend: str) -> None:
+        settings.SESSION_ENGINE = "hertsreport.sessions"
+        settings.CACHES = {
+            **original,
+            "default": {"BACKEND": f"tests.hertsreport.test_sessions.{backend}"},
+        }
+
+    yield use
+    settings.CACHES = original
 
 
-def test_a_report_is_sent_while_the_session_cache_is_down(client, settings):
-    use_cache(settings, "UnreachableCache")
+def test_a_report_is_sent_while_the_session_cache_is_down(client, use_cache):
+    use_cache("UnreachableCache")
 
     check = complete_journey(client)
     assert "Check your answers" in check.content.decode()
@@ -64,12 +73,12 @@ def test_a_report_is_sent_while_the_session_cache_is_down(client, settings):
     assert Report.objects.count() == 1
 
 
-def test_signing_out_while_the_session_cache_is_down_signs_out(client, settings):
+def test_signing_out_while_the_session_cache_is_down_signs_out(client, use_cache):
     from django.contrib.auth import get_user_model
 
     from tests.casework.staff import make_staff
 
-    use_cache(settings, "UnreachableCache")
+    use_cache("UnreachableCache")
     client.force_login(make_staff(get_user_model(), "agent"))
     assert client.get("/admin/casework/case/").status_code == 200
 
@@ -79,11 +88,11 @@ def test_signing_out_while_the_session_cache_is_down_signs_out(client, settings)
 
 
 def test_a_session_changed_while_the_cache_was_refusing_is_not_read_stale(
-    client, settings
+    client, use_cache
 ):
     from django.core.cache import cache
 
-    use_cache(settings, "WorkingCache")
+    use_cache("WorkingCache")
     client.post("/report/emergency/", {"emergency": "no"})
     key = client.cookies["sessionid"].value
     stale = dict(client.session.items())
