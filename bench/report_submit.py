@@ -59,6 +59,9 @@ def start_server(kind: str, port: int, env: dict, workers: int) -> subprocess.Po
             "-m",
             "gunicorn",
             "hertsreport.wsgi:application",
+            # Production's settings; the address and workers are the bench's.
+            "-c",
+            "deploy/gunicorn.conf.py",
             "-b",
             f"127.0.0.1:{port}",
             "-w",
