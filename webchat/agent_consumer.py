@@ -24,6 +24,7 @@ from django.utils import timezone
 from casework.admin_security import note_staff_activity, passed_second_factor
 from webchat import selectors, services
 from webchat.consumers import ChatConsumer
+from webchat.messages import Outgoing
 from webchat.models import AgentPresence, Conversation, Message
 
 # How long the board read for one queue change is kept for consoles of this
@@ -177,14 +178,16 @@ class AgentConsumer(ChatConsumer):
 
     async def on_message(self, content: dict, *, sender: str = Message.Sender.AGENT):
         conversation_id = int(content.get("conversation"))
-        message = await self.call(
-            services.post_agent_message,
-            agent=self.agent,
-            conversation_id=conversation_id,
-            sender=sender,
-            body=str(content.get("body", "")),
-            client_id=str(content.get("client_id", "")),
-            now=timezone.now(),
+        # Whether this agent still holds the chat is part of storing it.
+        message = await self.post(
+            Outgoing(
+                conversation_id=conversation_id,
+                sender=sender,
+                body=str(content.get("body", "")),
+                client_id=str(content.get("client_id", "")),
+                now=timezone.now(),
+                agent=self.agent,
+            )
         )
         await self.send_json(
             {

@@ -2,8 +2,8 @@
 ends share; the agent console's end is in agent_consumer.py.
 
 Consumers only translate: they check who is asking, call a service, and pass
-events on. Every message goes through services.post_message, which stores it
-before anyone is told about it.
+events on. Every message is stored (webchat/writer.py, then
+messages.post_messages) before anyone is told about it.
 """
 
 import asyncio
@@ -21,7 +21,9 @@ from django.utils import timezone
 
 from webchat import selectors, services, timeouts
 from webchat.broadcast import CHAT_LAYER, broadcasts_collected
+from webchat.messages import Outgoing, post_messages
 from webchat.models import Conversation, Message
+from webchat.writer import writer_for_loop
 
 CLOSE_FORBIDDEN = 4403
 # How often the person's heartbeat and typing are written down at most: the
@@ -40,6 +42,24 @@ def database_threads() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(
         max_workers=settings.CHAT_DATABASE_THREADS, thread_name_prefix="chat-db"
     )
+
+
+def in_database_thread(function):
+    """`function`, to be awaited: run where chat's database work runs.
+
+    On PostgreSQL any of a few threads will do (database_threads), so one
+    socket's work does not queue behind every other socket's. SQLite takes
+    one writer at a time: Django's one thread.
+    """
+    if connection.vendor == "sqlite":
+        return database_sync_to_async(function)
+    return database_sync_to_async(
+        function, thread_sensitive=False, executor=database_threads()
+    )
+
+
+async def store_messages(batch: list[Outgoing]):
+    return await in_database_thread(post_messages)(batch)
 
 
 # channels-redis takes a Redis connection from a pool of 100 for each send
@@ -104,26 +124,24 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         """Run a service or selector on a database thread, then send on this
         event loop what it committed: the thread is not held while Redis is
         told, and events go out in the order they were committed.
-
-        On PostgreSQL any of a few threads will do (database_threads), so
-        one socket's write does not queue behind every other socket's. SQLite
-        takes one writer at a time: Django's one thread, as before.
         """
 
         def collecting():
             with broadcasts_collected() as events:
                 return action(**kwargs), events
 
-        if connection.vendor == "sqlite":
-            in_thread = database_sync_to_async(collecting)
-        else:
-            in_thread = database_sync_to_async(
-                collecting, thread_sensitive=False, executor=database_threads()
-            )
-        result, events = await in_thread()
+        result, events = await in_database_thread(collecting)()
         for group, event in events:
             await self.group_send(group, event)
         return result
+
+    async def post(self, item: Outgoing) -> Message:
+        """Store a message through this process's writer (webchat/writer.py),
+        then tell the chat's sockets."""
+        message, events = await writer_for_loop(store_messages).post(item)
+        for group, event in events:
+            await self.group_send(group, event)
+        return message
 
     async def group_send(self, group: str, event: dict) -> None:
         async with send_gate():
@@ -266,13 +284,14 @@ class CitizenConsumer(ChatConsumer):
         )
 
     async def on_message(self, content: dict) -> None:
-        message = await self.call(
-            services.post_message,
-            conversation_id=self.conversation.pk,
-            sender=self.sender,
-            body=str(content.get("body", "")),
-            client_id=str(content.get("client_id", "")),
-            now=timezone.now(),
+        message = await self.post(
+            Outgoing(
+                conversation_id=self.conversation.pk,
+                sender=self.sender,
+                body=str(content.get("body", "")),
+                client_id=str(content.get("client_id", "")),
+                now=timezone.now(),
+            )
         )
         await self.send_json(
             {"type": "ack", "client_id": message.client_id, "seq": message.seq}

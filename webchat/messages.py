@@ -13,6 +13,7 @@ one at a time) feeds the INSERT of the message.
 
 import time
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
@@ -20,7 +21,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from webchat.broadcast import public_group, send_after_commit, staff_group
+from webchat.broadcast import (
+    Event,
+    broadcasts_collected,
+    public_group,
+    send_after_commit,
+    staff_group,
+)
 from webchat.errors import ChatError
 from webchat.models import Conversation, DangerPhrase, Message
 
@@ -87,14 +94,29 @@ def serialise(message: Message) -> dict:
     }
 
 
-def broadcast(message: Message) -> None:
-    """Send a stored message to the chat's sockets (notes to staff only)."""
+def message_event(message: Message) -> Event:
+    """What the chat's sockets are sent for a stored message (notes go to
+    staff only)."""
     group = (
         staff_group(message.conversation_id)
         if message.sender == Message.Sender.NOTE
         else public_group(message.conversation_id)
     )
-    send_after_commit(group, {"type": "chat.message", "message": serialise(message)})
+    return group, {"type": "chat.message", "message": serialise(message)}
+
+
+def broadcast(message: Message) -> None:
+    """Send a stored message to the chat's sockets, once committed."""
+    send_after_commit(*message_event(message))
+
+
+def check_may_answer(agent) -> None:
+    """Staff with the permission to answer chats (no query once the agent's
+    permissions are loaded: a console checks this for every message)."""
+    if not (
+        agent.is_active and agent.is_staff and agent.has_perm("webchat.answer_chats")
+    ):
+        raise ChatError("forbidden")
 
 
 def post_message(
@@ -115,12 +137,26 @@ def post_message(
     connection), and broadcast again: the first broadcast may be what the
     dropped connection lost.
     """
+    message = _new_message(
+        conversation_id=conversation_id,
+        sender=sender,
+        body=body,
+        now=now,
+        author=author,
+        client_id=client_id,
+    )
+    return _post(message, held_by=held_by)
+
+
+def _new_message(
+    *, conversation_id, sender, body, now, author=None, client_id=""
+) -> Message:
     body = (body or "").strip()
     if not body:
         raise ChatError("empty")
     if len(body) > MAX_MESSAGE_LENGTH:
         raise ChatError("too_long")
-    message = Message(
+    return Message(
         conversation_id=conversation_id,
         sender=sender,
         author=author,
@@ -129,6 +165,9 @@ def post_message(
         flagged=sender == Message.Sender.CITIZEN and is_dangerous(body),
         created_at=now,
     )
+
+
+def _post(message: Message, *, held_by) -> Message:
     # Twice at most: a chat that changed hands between the attempt and the
     # look at why it failed is tried once more.
     for _attempt in range(2):
@@ -140,6 +179,148 @@ def post_message(
             broadcast(existing)
             return existing
     raise ChatError("try_again")
+
+
+# --- Many messages at once -----------------------------------------------------
+# Under load, the sockets of one process hand their messages to one writer
+# (webchat/writer.py), which stores all that are waiting in one transaction:
+# one commit, one flush of PostgreSQL's log, for many chats, instead of one
+# each. Each message is still stored before anyone is told of it.
+
+
+@dataclass
+class Outgoing:
+    """A message someone is sending: from the person (agent None), or from
+    the agent who must still hold the chat."""
+
+    conversation_id: int
+    sender: str
+    body: str
+    client_id: str
+    now: datetime
+    agent: object = None
+
+
+# The stored message and the events to send for it, or what refused it.
+Posted = tuple[Message | ChatError | Conversation.DoesNotExist, list[Event]]
+
+
+def post_messages(batch: list[Outgoing]) -> list[Posted]:
+    """Store each message of the batch, in the batch's order, and say for
+    each what came of it: the stored message and the events to send for it,
+    or the ChatError that refused it (DoesNotExist: no such chat). One
+    refused does not hold up the rest.
+
+    On PostgreSQL the messages of different chats (at most one each) are
+    numbered and stored together in one transaction; any that this could not
+    store (a chat ended, a resend) are then taken one at a time, as
+    post_message takes them.
+    """
+    results: list[Posted | None] = [None] * len(batch)
+    ready: list[tuple[int, Message, object]] = []
+    for index, item in enumerate(batch):
+        try:
+            if item.agent is not None:
+                check_may_answer(item.agent)
+            message = _new_message(
+                conversation_id=item.conversation_id,
+                sender=item.sender,
+                body=item.body,
+                now=item.now,
+                author=item.agent,
+                client_id=item.client_id,
+            )
+        except ChatError as error:
+            results[index] = (error, [])
+            continue
+        ready.append((index, message, item.agent))
+    stored = _store_together(ready)
+    for index, message, held_by in ready:
+        if index in stored:
+            results[index] = (message, [message_event(message)])
+            continue
+        try:
+            with broadcasts_collected() as events:
+                posted = _post(message, held_by=held_by)
+            results[index] = (posted, list(events))
+        except (ChatError, Conversation.DoesNotExist) as error:
+            results[index] = (error, [])
+    return results
+
+
+def _store_together(ready: list[tuple[int, Message, object]]) -> set[int]:
+    """Number and insert the messages (the first for each chat) in one
+    transaction; the indexes of those stored. Nothing is stored together on
+    SQLite, nor for one message alone (the one-statement path is as quick),
+    nor when a resend raced its first copy (the unique client_id undoes the
+    lot: each is then taken one at a time, which knows what to do)."""
+    # A chat's second message waits to be taken one at a time, after.
+    firsts = {}
+    for entry in ready:
+        firsts.setdefault(entry[1].conversation_id, entry)
+    ready = list(firsts.values())
+    if connection.vendor != "postgresql" or len(ready) < 2:
+        return set()
+    conversation_ids = list(firsts)
+    conversation_table = Conversation._meta.db_table
+    message_table = Message._meta.db_table
+    # The chats' rows are locked in the order of their ids first, so two
+    # processes storing for the same chats at once wait for each other
+    # instead of deadlocking.
+    lock = (
+        f"SELECT id FROM {conversation_table} "  # noqa: S608
+        "WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
+    )
+    store = (
+        "WITH input AS (SELECT * FROM unnest("  # noqa: S608
+        "%s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::text[], "
+        "%s::boolean[], %s::timestamptz[], %s::bigint[]) AS t(conversation_id, "
+        "sender, author_id, body, client_id, flagged, created_at, held_by)), "
+        f"numbered AS (UPDATE {conversation_table} AS c "
+        "SET last_seq = c.last_seq + 1, last_citizen_activity = CASE "
+        "WHEN i.sender = %s THEN i.created_at ELSE c.last_citizen_activity END "
+        "FROM input AS i WHERE c.id = i.conversation_id AND c.status <> %s "
+        "AND (i.held_by IS NULL OR c.agent_id = i.held_by) "
+        "AND (i.client_id = '' OR NOT EXISTS ("
+        f"SELECT 1 FROM {message_table} AS m WHERE "
+        "m.conversation_id = i.conversation_id AND m.client_id = i.client_id)) "
+        "RETURNING c.id, c.last_seq) "
+        f"INSERT INTO {message_table} (conversation_id, seq, sender, author_id, "
+        "body, client_id, flagged, created_at) "
+        "SELECT i.conversation_id, n.last_seq, i.sender, i.author_id, i.body, "
+        "i.client_id, i.flagged, i.created_at "
+        "FROM numbered AS n JOIN input AS i ON i.conversation_id = n.id "
+        "RETURNING id, conversation_id, seq"
+    )
+    messages = [message for _, message, _ in ready]
+    params = [
+        conversation_ids,
+        [message.sender for message in messages],
+        [message.author_id for message in messages],
+        [message.body for message in messages],
+        [message.client_id for message in messages],
+        [message.flagged for message in messages],
+        [message.created_at for message in messages],
+        [getattr(held_by, "pk", None) for _, _, held_by in ready],
+        Message.Sender.CITIZEN,
+        Conversation.Status.ENDED,
+    ]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(lock, [conversation_ids])
+            cursor.execute(store, params)
+            rows = cursor.fetchall()
+    except IntegrityError:
+        return set()
+    numbered = {conversation_id: (pk, seq) for pk, conversation_id, seq in rows}
+    stored = set()
+    for index, message, _ in ready:
+        if message.conversation_id in numbered:
+            message.pk, message.seq = numbered[message.conversation_id]
+            message._state.adding = False
+            message._state.db = connection.alias
+            stored.add(index)
+    return stored
 
 
 # S608 below: only table names from the models and fixed fragments are put

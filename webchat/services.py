@@ -27,6 +27,7 @@ from webchat.broadcast import send_after_commit as _send_after_commit
 from webchat.errors import ChatError
 from webchat.messages import (
     MAX_MESSAGE_LENGTH,
+    check_may_answer,
     is_dangerous,
     messages_after,
     post_message,
@@ -39,6 +40,7 @@ __all__ = [
     "MAX_MESSAGE_LENGTH",
     "QUEUE_GROUP",
     "ChatError",
+    "check_may_answer",
     "is_dangerous",
     "messages_after",
     "post_message",
@@ -96,15 +98,6 @@ def conversation_for_token(token: str) -> Conversation | None:
 
 
 # --- Agents -----------------------------------------------------------------
-
-
-def check_may_answer(agent) -> None:
-    """Staff with the permission to answer chats (no query once the agent's
-    permissions are loaded: a console checks this for every message)."""
-    if not (
-        agent.is_active and agent.is_staff and agent.has_perm("webchat.answer_chats")
-    ):
-        raise ChatError("forbidden")
 
 
 def check_can_answer(agent) -> AgentPresence:
