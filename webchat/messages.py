@@ -248,20 +248,9 @@ def post_messages(batch: list[Outgoing]) -> list[Posted]:
     return results
 
 
-def _store_together(ready: list[tuple[int, Message, object]]) -> set[int]:
-    """Number and insert the messages (the first for each chat) in one
-    transaction; the indexes of those stored. Nothing is stored together on
-    SQLite, nor for one message alone (the one-statement path is as quick),
-    nor when a resend raced its first copy (the unique client_id undoes the
-    lot: each is then taken one at a time, which knows what to do)."""
-    # A chat's second message waits to be taken one at a time, after.
-    firsts = {}
-    for entry in ready:
-        firsts.setdefault(entry[1].conversation_id, entry)
-    ready = list(firsts.values())
-    if connection.vendor != "postgresql" or len(ready) < 2:
-        return set()
-    conversation_ids = list(firsts)
+def batch_statements() -> tuple[str, str]:
+    """The two statements that store a batch: lock its chats, then number
+    and insert its messages (parameters: arrays, one element a message)."""
     conversation_table = Conversation._meta.db_table
     message_table = Message._meta.db_table
     # The chats' rows are locked in the order of their ids first, so two
@@ -283,7 +272,10 @@ def _store_together(ready: list[tuple[int, Message, object]]) -> set[int]:
         "AND (i.held_by IS NULL OR c.agent_id = i.held_by) "
         "AND (i.client_id = '' OR NOT EXISTS ("
         f"SELECT 1 FROM {message_table} AS m WHERE "
-        "m.conversation_id = i.conversation_id AND m.client_id = i.client_id)) "
+        "m.conversation_id = i.conversation_id AND m.client_id = i.client_id "
+        # Says what the unique client_id index covers, so that index is
+        # used: without it each message read every earlier one of its chat.
+        "AND m.client_id <> '')) "
         "RETURNING c.id, c.last_seq) "
         f"INSERT INTO {message_table} (conversation_id, seq, sender, author_id, "
         "body, client_id, flagged, created_at) "
@@ -292,6 +284,24 @@ def _store_together(ready: list[tuple[int, Message, object]]) -> set[int]:
         "FROM numbered AS n JOIN input AS i ON i.conversation_id = n.id "
         "RETURNING id, conversation_id, seq"
     )
+    return lock, store
+
+
+def _store_together(ready: list[tuple[int, Message, object]]) -> set[int]:
+    """Number and insert the messages (the first for each chat) in one
+    transaction; the indexes of those stored. Nothing is stored together on
+    SQLite, nor for one message alone (the one-statement path is as quick),
+    nor when a resend raced its first copy (the unique client_id undoes the
+    lot: each is then taken one at a time, which knows what to do)."""
+    # A chat's second message waits to be taken one at a time, after.
+    firsts = {}
+    for entry in ready:
+        firsts.setdefault(entry[1].conversation_id, entry)
+    ready = list(firsts.values())
+    if connection.vendor != "postgresql" or len(ready) < 2:
+        return set()
+    conversation_ids = list(firsts)
+    lock, store = batch_statements()
     messages = [message for _, message, _ in ready]
     params = [
         conversation_ids,
@@ -343,7 +353,7 @@ def _numbering(message: Message, held_by) -> tuple[str, list]:
     if message.client_id:
         conditions.append(
             f"NOT EXISTS (SELECT 1 FROM {message_table} "  # noqa: S608
-            "WHERE conversation_id = %s AND client_id = %s)"
+            "WHERE conversation_id = %s AND client_id = %s AND client_id <> '')"
         )
         params += [message.conversation_id, message.client_id]
     sql = (

@@ -13,7 +13,7 @@ from tests.webchat.conftest import make_agent
 from webchat import services
 from webchat.broadcast import public_group, staff_group
 from webchat.consumers import store_messages
-from webchat.messages import Outgoing, post_messages
+from webchat.messages import Outgoing, batch_statements, post_messages
 from webchat.models import Conversation, DangerPhrase, Message
 from webchat.writer import MessageWriter
 
@@ -259,3 +259,37 @@ def test_two_processes_storing_for_the_same_chats_at_once_do_not_deadlock(agent)
     for chat in chats:
         seqs = [seq for seq, _ in stored_bodies(chat)]
         assert seqs == list(range(1, 2 * rounds + 2))
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the batch statement is PostgreSQL's"
+)
+def test_a_batch_finds_a_resend_by_its_index_not_by_reading_the_whole_chat(agent):
+    """Each message is checked for an earlier copy with the same client_id.
+    Unless the check says the id is not empty, PostgreSQL cannot use the
+    unique (chat, client_id) index, which covers only ids that are set, and
+    reads every earlier message of the chat instead: a long chat then gets
+    slower with every line."""
+    chat = start()
+    Message.objects.bulk_create(
+        Message(
+            conversation=chat,
+            seq=n,
+            sender=Message.Sender.CITIZEN,
+            body="earlier",
+            client_id=f"e{n}",
+            created_at=timezone.now(),
+        )
+        for n in range(2, 3000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Message._meta.db_table}")
+        _, store = batch_statements()
+        now = timezone.now()
+        cursor.execute(
+            f"EXPLAIN {store}",
+            [[chat.pk], ["citizen"], [None], ["hi"], ["c1"], [False], [now], [None]]
+            + [Message.Sender.CITIZEN, Conversation.Status.ENDED],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "one_message_per_client_id" in plan, plan
