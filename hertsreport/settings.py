@@ -133,23 +133,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
-def chat_channel_layer(redis_url: str) -> dict:
-    """Web chat's channel layer: Redis PUBLISH/SUBSCRIBE.
+def redis_channel_layer(redis_url: str) -> dict:
+    """The channel layer across processes (chat, staff alerts): Redis
+    PUBLISH/SUBSCRIBE.
 
     Each daphne process holds one subscription and Redis pushes every message
-    to it, where channels-redis's default layer pops them one at a time with
-    four round trips each: at 500 chats that one loop per process could not
-    keep up. Delivery is at most once, as with the default layer; chat never
-    depends on it (every message is stored and numbered first, and a client
-    asks for what it missed). A killed process's subscriptions end with its
-    connection, so nothing is sent to its sockets for a day afterwards.
+    to it, where channels-redis's list-based RedisChannelLayer pops them one
+    at a time with four round trips each: at 500 chats that one loop per
+    process could not keep up. A killed process's subscriptions end with its
+    connection, where RedisChannelLayer keeps its sockets in their groups for
+    a day and goes on sending to them. Delivery is at most once, as with
+    RedisChannelLayer, and nothing depends on it: a chat message is stored
+    and numbered first, and a client asks for what it missed; a staff notice
+    is stored, and the queues and dashboard show the same work.
     Pub/Sub channels ignore the database number, so it goes in the prefix:
     two sites on one Redis, on different databases, do not hear each other.
     """
     database = urlparse(redis_url).path.strip("/") or "0"
     return {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [redis_url], "prefix": f"hertsreport-chat-{database}"},
+        "CONFIG": {"hosts": [redis_url], "prefix": f"hertsreport-{database}"},
     }
 
 
@@ -164,25 +167,10 @@ if REDIS_URL:
     # Sessions read from Redis and fall back to the database: a request that
     # carries a session (every journey page) saves a database round trip.
     SESSION_ENGINE = "hertsreport.sessions"
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {
-                # redis-py 8 reads with a 5 s socket timeout, the same as the
-                # 5 s blocking pop channels-redis waits on: without a longer
-                # timeout every idle websocket consumer dies after 5 s.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
-                "prefix": "hertsreport",
-            },
-        },
-        "chat": chat_channel_layer(REDIS_URL),
-    }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
-        "chat": {"BACKEND": "channels.layers.InMemoryChannelLayer"},
-    }
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Celery ---------------------------------------------------------------
 # Without a broker, tasks run in-process so the embedded site needs no Redis.
@@ -268,7 +256,7 @@ STATICFILES_DIRS = [BASE_DIR / "static" / "src", BASE_DIR / "static" / "build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "hertsreport.storage.HashedStaticFilesStorage"
         if env_bool("STATIC_MANIFEST", not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },

@@ -16,8 +16,6 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-# The channel layer chat sockets use (settings.chat_channel_layer says why).
-CHAT_LAYER = "chat"
 AGENTS_GROUP = "chat-agents"
 QUEUE_GROUP = "chat-queue"
 
@@ -45,7 +43,7 @@ def send_after_commit(group: str, event: dict) -> None:
     if collected is not None:
         transaction.on_commit(lambda: collected.append((group, event)), robust=True)
         return
-    layer = get_channel_layer(CHAT_LAYER)
+    layer = get_channel_layer()
     transaction.on_commit(
         lambda: async_to_sync(layer.group_send)(group, event), robust=True
     )

@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from webchat import selectors, services, timeouts
-from webchat.broadcast import CHAT_LAYER, broadcasts_collected
+from webchat.broadcast import broadcasts_collected
 from webchat.messages import Outgoing, post_messages
 from webchat.models import Conversation, Message
 from webchat.writer import writer_for_loop
@@ -98,7 +98,6 @@ class FloodLimit:
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     """What the two ends share: heartbeats, flood limits, passing events on."""
 
-    channel_layer_alias = CHAT_LAYER
     sender = ""
 
     async def connect(self) -> None:

@@ -1,4 +1,5 @@
-"""One end of a web chat over a real websocket, keeping the rules of chat.js.
+"""One end of a web chat over a real websocket, keeping the rules of chat.js
+and agent-console.js (static/src/js/chat-sequence.js).
 
 The page shows each sequence number once and in order: a number at or below
 the last one shown is a copy and is ignored; a number past the next one came
@@ -29,7 +30,7 @@ from websockets.exceptions import ConnectionClosed
 CITIZEN_PATH = "/ws/chat/"
 AGENT_PATH = "/ws/agent/"
 TIMEOUT = 20.0
-GAP_WAIT = 1.5  # chat.js's GAP_WAIT_MS
+GAP_WAIT = 1.5  # chat-sequence.js's GAP_WAIT_MS
 
 
 def agent_session(agent) -> str:

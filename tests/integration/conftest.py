@@ -21,7 +21,7 @@ from django.db import connection
 from django.test import override_settings
 
 from hertsreport.celery import app as celery_app
-from hertsreport.settings import chat_channel_layer
+from hertsreport.settings import redis_channel_layer
 from tests.integration.processes import (
     CHAT_FLOOD_BURST,
     CHAT_FLOOD_RATE,
@@ -71,13 +71,7 @@ def integration_redis_url() -> Iterator[str]:
                 "KEY_PREFIX": "hertsreport",
             }
         },
-        CHANNEL_LAYERS={
-            "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [url], "prefix": "hertsreport"},
-            },
-            "chat": chat_channel_layer(url),
-        },
+        CHANNEL_LAYERS={"default": redis_channel_layer(url)},
         CELERY_BROKER_URL=url,
         CELERY_TASK_ALWAYS_EAGER=False,
     )

@@ -11,12 +11,13 @@ import json
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from contextlib import AsyncExitStack
 from html.parser import HTMLParser
 
 import pytest
+import redis
 from asgiref.sync import async_to_sync, sync_to_async
-from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 from django.test import Client
 from websockets.asyncio.client import connect
@@ -27,7 +28,14 @@ from websockets.exceptions import (
 
 from casework.consumers import CLOSE_FORBIDDEN
 from casework.models import StaffNotice
-from casework.services import post_staff_notice
+from casework.services import STAFF_ALERTS_GROUP, post_staff_notice
+from tests.integration.processes import (
+    SITE_ASGI_APPLICATION,
+    ServerProcess,
+    kill,
+    start_ready_daphnes,
+    stop_all,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -155,6 +163,22 @@ def test_healthz_through_gunicorn_reports_every_dependency_ok(topology):
     }
 
 
+def test_healthz_answered_by_daphne_leaves_nothing_subscribed(
+    topology, integration_redis_url
+):
+    # Docker asks every few seconds; daphne's sockets share the layer the
+    # check uses, so a subscription left by each would pile up for ever.
+    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    url = f"http://127.0.0.1:{topology.daphne_ports[0]}/healthz"
+    for _ in range(3):
+        status, body = get(url)
+        assert status == 200
+        assert json.loads(body)["checks"]["channel_layer"] == "ok"
+
+    with redis.Redis.from_url(integration_redis_url) as client:
+        assert client.pubsub_channels(f"{prefix}healthz.*") == []
+
+
 async def post_notice_to_open_staff_pages(
     topology, session_key: str, text: str, *, idle_seconds: float = 0
 ) -> tuple[int, list[dict]]:
@@ -223,9 +247,10 @@ def test_staff_notice_reaches_staff_on_both_daphne_processes(
 
 
 def test_staff_page_left_idle_still_receives_notices(topology, staff_session_key):
-    # Staff leave the page open for hours; outlast one blocking read of the
-    # channel layer so the consumer has to survive an empty one.
-    idle_seconds = RedisChannelLayer.brpop_timeout + 1.5
+    # Staff leave the page open for hours; outlast redis-py's 5 s socket
+    # timeout, so each daphne's subscription has to survive a connection
+    # that carried nothing for longer than that.
+    idle_seconds = 6.5
     text = f"Missing person found in Stevenage {uuid.uuid4().hex[:6]}"
 
     try:
@@ -236,6 +261,71 @@ def test_staff_page_left_idle_still_receives_notices(topology, staff_session_key
         pytest.fail("A staff page got no notice. " + every_process_output(topology))
 
     assert_every_page_got_the_notice(topology, notice_id, received, text)
+
+
+@pytest.fixture
+def doomed_daphne(server_environment, log_dir) -> Iterator[tuple[ServerProcess, int]]:
+    """A daphne of this test's own, to kill."""
+    processes, ports = start_ready_daphnes(
+        ["daphne-doomed"],
+        server_environment,
+        log_dir,
+        application=SITE_ASGI_APPLICATION,
+    )
+    try:
+        yield processes[0], ports[0]
+    finally:
+        stop_all(processes)
+
+
+def staff_alerts_listeners_in_redis(redis_url: str) -> list[bytes]:
+    """What Redis keeps of the staff alerts group: members in keys (the
+    list-based channel layer) or subscriptions (the Pub/Sub one)."""
+    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    pattern = f"{prefix}*{STAFF_ALERTS_GROUP}*"
+    with redis.Redis.from_url(redis_url) as client:
+        return client.keys(pattern) + client.pubsub_channels(pattern)
+
+
+def test_staff_pages_of_a_killed_daphne_are_forgotten_and_others_get_notices(
+    topology, doomed_daphne, staff_session_key, integration_redis_url
+):
+    doomed, doomed_port = doomed_daphne
+    port = topology.daphne_ports[0]
+    text = f"Road closed at Welwyn {uuid.uuid4().hex[:6]}"
+
+    def page_on(port: int):
+        return connect(
+            alerts_url(port),
+            origin=own_origin(port),
+            additional_headers=cookie_headers(staff_session_key),
+            open_timeout=TIMEOUT,
+            close_timeout=1,
+        )
+
+    async def scenario() -> tuple[int, dict]:
+        async with page_on(doomed_port), page_on(port) as page:
+            await asyncio.to_thread(kill, doomed)
+            notice = await sync_to_async(post_staff_notice)(text=text)
+            received = await asyncio.wait_for(page.recv(), timeout=TIMEOUT)
+        return notice.pk, json.loads(received)
+
+    try:
+        notice_id, received = async_to_sync(scenario)()
+    except TimeoutError:
+        pytest.fail("The staff page got no notice. " + every_process_output(topology))
+    assert received["type"] == "notice"
+    assert received["id"] == notice_id
+    assert received["text"] == text
+
+    # The page left; the killed daphne's page went with its process. A group
+    # that kept it would be sent every notice for a day, to nobody.
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if not staff_alerts_listeners_in_redis(integration_redis_url):
+            break
+        time.sleep(0.1)
+    assert staff_alerts_listeners_in_redis(integration_redis_url) == []
 
 
 @pytest.fixture

@@ -1,13 +1,15 @@
 // The control-room agent's side of web chat, inside Django admin.
 //
-// It works like chat.js, once per chat held: every message carries its
-// chat's sequence number, given by the server when it was stored. A chat's
-// log shows each number once, in order: a number already shown is ignored,
-// and a gap means something was missed, so the console asks for everything
-// after the last number it has. What the agent sends waits in an outbox,
-// shown as "Sending…", until the server has stored it; after a reconnect it
-// is sent again with the same client id, and the server stores it once.
+// It works like chat.js, once per chat held: every message, internal notes
+// included, carries its chat's sequence number, given by the server when it
+// was stored, and chat-sequence.js shows each number once, in order, waiting
+// a moment for a message that was overtaken before asking for what is
+// missing. What the agent sends waits in an outbox, shown as "Sending…",
+// until the server has stored it; after a reconnect it is sent again with
+// the same client id, and the server stores it once.
 // The socket protocol is described in webchat/agent_consumer.py.
+
+import { chatSequence } from "./chat-sequence.js";
 
 const root = document.querySelector("[data-console]");
 const readJson = (id) => JSON.parse(document.getElementById(id)?.textContent || "{}");
@@ -221,11 +223,7 @@ if (root) {
   };
 
   const requestSync = (chat) => {
-    // Messages that arrive while a sync is answered would each ask again.
-    const now = Date.now();
-    if (now - chat.syncedAt < 2000) return;
-    chat.syncedAt = now;
-    send({ type: "sync", conversation: chat.id, after: chat.lastSeq });
+    send({ type: "sync", conversation: chat.id, after: chat.sequence.last });
   };
 
   const messageItem = (chat, message) => {
@@ -259,13 +257,7 @@ if (root) {
     chat.log.scrollTop = chat.log.scrollHeight;
   };
 
-  const receive = (chat, message) => {
-    if (message.seq <= chat.lastSeq) return; // shown already
-    if (message.seq > chat.lastSeq + 1) {
-      requestSync(chat); // a gap: fetch what is missing
-      return;
-    }
-    chat.lastSeq = message.seq;
+  const show = (chat, message) => {
     outbox.delete(message.client_id);
     const item = messageItem(chat, message);
     item.dataset.seq = String(message.seq);
@@ -313,6 +305,7 @@ if (root) {
   };
 
   const removeChat = (chat) => {
+    chat.sequence.stop();
     dropOutboxOf(chat);
     chat.tab.remove();
     chat.pane.remove();
@@ -438,11 +431,13 @@ if (root) {
       caseReference: summary.case_reference,
       dispatchFlagged: summary.dispatch_flagged,
       atRisk: false,
-      lastSeq: 0,
-      syncedAt: 0,
       unread: 0,
       typingTimer: null,
     };
+    chat.sequence = chatSequence({
+      show: (message) => show(chat, message),
+      askAfter: () => requestSync(chat),
+    });
     tab.addEventListener("click", () => select(chat, { focus: true }));
     wirePane(chat);
     fillCanned(chat);
@@ -484,7 +479,11 @@ if (root) {
       acceptPending = false;
     }
     renderChat(chat);
-    if (summary.last_seq > chat.lastSeq) requestSync(chat);
+    // A chat just taken on has its history fetched at once; otherwise what
+    // was stored since is on its way (a sync is answered with messages and
+    // then this summary), and is asked for only if it does not come.
+    if (isNew && summary.last_seq > 0) requestSync(chat);
+    else chat.sequence.expect(summary.last_seq);
   };
 
   const setPresence = (presence) => {
@@ -505,11 +504,9 @@ if (root) {
         setPresence(data.presence);
         for (const each of chats.values()) {
           fillCanned(each);
-          // Chats not held any more (ended, passed on) say so when synced.
-          if (each.status !== "ended" && !data.conversations.includes(each.id)) {
-            each.syncedAt = 0;
-            requestSync(each);
-          }
+          // Fetch what was missed while the connection was down; chats not
+          // held any more (ended, passed on) say so when synced.
+          if (each.status !== "ended") requestSync(each);
         }
         flushOutbox();
         break;
@@ -517,7 +514,7 @@ if (root) {
         onConversation(data.conversation);
         break;
       case "message":
-        if (chat) receive(chat, data.message);
+        if (chat) chat.sequence.receive(data.message);
         break;
       case "ack":
         outbox.delete(data.client_id);

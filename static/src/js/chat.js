@@ -1,18 +1,16 @@
 // The member of the public's side of web chat.
 //
-// Every message has a sequence number given by the server when it is stored.
-// The page shows each number once, in order: anything already shown is
-// ignored. A message can overtake the one before it (the two ends of a chat
-// may be on different servers), so one that comes early waits; if the
-// missing one has not come after a moment, the page asks once for everything
-// after the last number it showed, and again only if that did not fill the
-// gap. Messages typed while the connection is down wait in an outbox and are
-// sent (with the same id, so the server stores them once) when it comes back.
+// Every message has a sequence number given by the server when it is stored;
+// chat-sequence.js shows each number once, in order, waiting a moment for a
+// message that was overtaken before asking for what is missing. Numbers taken
+// by the agents' internal notes, which this page never gets, are skipped.
+// Messages typed while the connection is down wait in an outbox and are sent
+// (with the same id, so the server stores them once) when it comes back.
+
+import { chatSequence } from "./chat-sequence.js";
 
 const root = document.querySelector("[data-chat]");
 const strings = JSON.parse(document.getElementById("chat-strings")?.textContent || "{}");
-// How long a message that came early waits for the one before it.
-const GAP_WAIT_MS = 1500;
 
 if (root) {
   const log = root.querySelector("[data-chat-log]");
@@ -23,7 +21,6 @@ if (root) {
   const endButton = root.querySelector("[data-chat-end]");
   const endedUrl = root.dataset.endedUrl;
 
-  let lastSeq = Number(root.dataset.lastSeq || 0);
   let socket = null;
   let retryDelay = 500;
   let heartbeat = null;
@@ -32,8 +29,6 @@ if (root) {
   let lastTypingSent = 0;
   let ended = false;
   const outbox = new Map(); // client_id -> body, until the server has it
-  // Numbers taken by the agents' internal notes, which this page never gets.
-  const skipped = new Set();
 
   const say = (text) => {
     statusLine.textContent = text;
@@ -55,58 +50,15 @@ if (root) {
     log.scrollTop = log.scrollHeight;
   };
 
-  const early = new Map(); // seq -> a message that came before the one it follows
-  let gapTimer = null;
-
-  const show = (message) => {
-    lastSeq = message.seq;
-    outbox.delete(message.client_id);
-    render(message);
-    if (message.sender === "agent") typingLine.textContent = ""; // they have sent it
-  };
-
-  // Show whatever now follows on: numbers the notes took, messages that came early.
-  const catchUp = () => {
-    for (;;) {
-      while (skipped.has(lastSeq + 1)) {
-        skipped.delete(lastSeq + 1);
-        lastSeq += 1;
-      }
-      for (const seq of early.keys()) if (seq <= lastSeq) early.delete(seq);
-      const next = early.get(lastSeq + 1);
-      if (!next) break;
-      early.delete(next.seq);
-      show(next);
-    }
-    if (early.size === 0 && gapTimer !== null) {
-      clearTimeout(gapTimer);
-      gapTimer = null;
-    }
-  };
-
-  // A gap: wait a moment for the missing message, then ask once for all
-  // after the last shown; ask again only if a gap is still there later.
-  const watchGap = () => {
-    if (gapTimer !== null) return;
-    gapTimer = setTimeout(() => {
-      gapTimer = null;
-      if (early.size === 0) return;
-      send({ type: "sync", after: lastSeq });
-      watchGap();
-    }, GAP_WAIT_MS);
-  };
-
-  const receive = (message) => {
-    catchUp();
-    if (message.seq <= lastSeq) return; // seen already
-    if (message.seq > lastSeq + 1) {
-      early.set(message.seq, message);
-      watchGap();
-      return;
-    }
-    show(message);
-    catchUp();
-  };
+  const sequence = chatSequence({
+    after: Number(root.dataset.lastSeq || 0),
+    show: (message) => {
+      outbox.delete(message.client_id);
+      render(message);
+      if (message.sender === "agent") typingLine.textContent = ""; // they have sent it
+    },
+    askAfter: (after) => send({ type: "sync", after }),
+  });
 
   const send = (payload) => {
     if (socket && socket.readyState === WebSocket.OPEN) {
@@ -131,16 +83,15 @@ if (root) {
   const handle = (data) => {
     switch (data.type) {
       case "hello":
-        send({ type: "sync", after: lastSeq });
+        send({ type: "sync", after: sequence.last });
         flushOutbox();
         if (data.status === "ended") finish();
         break;
       case "message":
-        receive(data.message);
+        sequence.receive(data.message);
         break;
       case "skip":
-        for (const seq of data.seqs) if (seq > lastSeq) skipped.add(seq);
-        catchUp();
+        sequence.skip(data.seqs);
         break;
       case "ack":
         outbox.delete(data.client_id);
@@ -241,7 +192,7 @@ if (root) {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") {
       if (!socket || socket.readyState === WebSocket.CLOSED) connect();
-      else send({ type: "sync", after: lastSeq });
+      else send({ type: "sync", after: sequence.last });
     }
   });
 
