@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 # Evidence files have their own module; importing it here registers the model.
 from casework.attachments import Attachment  # noqa: F401
 from casework.audit import AuditEntry  # noqa: F401
+from casework.setup_links import SetupLink  # noqa: F401
 from casework.thrive import ThriveAssessment  # noqa: F401
 
 

@@ -458,6 +458,11 @@ OTP_TOTP_TOLERANCE = 1
 STAFF_IDLE_TIMEOUT = timedelta(
     minutes=int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
 )
+# A set-up link for a staff member's authenticator app (casework/
+# setup_links.py) works once, for this long after a supervisor issues it.
+AUTHENTICATOR_SETUP_LINK_VALID_FOR = timedelta(
+    hours=int(os.environ.get("AUTHENTICATOR_SETUP_LINK_HOURS", "24"))
+)
 # How long a reason given to open a restricted record (intelligence, hate
 # crime, sensitive) holds for that record before it is asked for again.
 AUDIT_REASON_VALID_FOR = timedelta(minutes=30)
