@@ -183,7 +183,7 @@ def take(*, user, session, now: datetime) -> SetupLink:
         raise LinkRefused(refusal, taken)
     with transaction.atomic():
         link = (
-            SetupLink.objects.select_for_update()
+            SetupLink.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=opened_id)
             .first()
@@ -205,7 +205,7 @@ def live_link_for_update(*, user, session) -> SetupLink | None:
     """The link this session took, locked, if it still stands. Call inside
     a transaction, before locking any of `user`'s devices."""
     return (
-        SetupLink.objects.select_for_update()
+        SetupLink.objects.select_for_update(of=("self",))
         .filter(pk=session.get(TAKEN) or 0, user=user, ended_at__isnull=True)
         .first()
     )
