@@ -218,6 +218,31 @@ def finish(link: SetupLink, *, now: datetime) -> None:
     link.save(update_fields=["ended_at", "ended_because"])
 
 
+def end_expired(*, now: datetime) -> int:
+    """End the links that expired before anyone signed in with them, each in
+    the audit trail. Returns how many."""
+    ended = 0
+    expired = SetupLink.objects.filter(
+        ended_at__isnull=True, used_at__isnull=True, expires_at__lte=now
+    ).values_list("pk", flat=True)
+    for link_id in list(expired):
+        with transaction.atomic():
+            link = (
+                SetupLink.objects.select_for_update(of=("self",))
+                .select_related("user")
+                .filter(pk=link_id, ended_at__isnull=True, used_at__isnull=True)
+                .first()
+            )
+            if link is None:
+                continue
+            link.ended_at = now
+            link.ended_because = SetupLink.Ended.EXPIRED
+            link.save(update_fields=["ended_at", "ended_because"])
+            _record(None, link.user, Action.CHANGE, "A set-up link expired unused", now)
+            ended += 1
+    return ended
+
+
 def _refuse(by, account, refusal: Refusal, now: datetime) -> None:
     # Written outside any transaction that fails: the refusal stays.
     _record(by, account, Action.DENIED, f"Set-up link refused: {refusal.label}", now)

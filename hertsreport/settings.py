@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intelligence.tasks.delete_expired_drafts",
         "schedule": 3600.0,
     },
+    # Set-up links for authenticator apps that expired unused: in the audit trail.
+    "end-expired-setup-links": {
+        "task": "casework.tasks.end_expired_setup_links",
+        "schedule": 900.0,
+    },
     # Warns a quiet person in a web chat, then closes the chat (webchat/timeouts.py).
     "close-idle-chats": {
         "task": "webchat.tasks.close_idle_chats",

@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.audit import AuditEntry
 from casework.setup_links import SetupLink, hash_token
+from casework.tasks import end_expired_setup_links
 from tests.casework.authenticator_apps import (
     ENROL,
     LINK,
@@ -349,3 +350,22 @@ def test_a_supervisor_cannot_make_a_link_for_themselves(staff):
     supervisor = staff("supervisor")
     assert supervisor.post(issue_url(supervisor.user)).status_code == 403
     assert not SetupLink.objects.exists()
+
+
+# --- Expiry recorded -----------------------------------------------------------
+
+
+def test_links_that_expire_unused_are_ended_and_audited(newcomer, django_user_model):
+    setup_link_for(newcomer, now=timezone.now() - timedelta(hours=25))
+    other = make_staff(django_user_model, "agent", "still-in-time")
+    setup_link_for(other)
+
+    assert end_expired_setup_links() == 1
+    assert end_expired_setup_links() == 0
+
+    ended = SetupLink.objects.get(user=newcomer)
+    assert ended.ended_because == SetupLink.Ended.EXPIRED
+    assert SetupLink.objects.get(user=other).ended_at is None
+    entry = AuditEntry.objects.get(detail="A set-up link expired unused")
+    assert entry.object_reference == "newcomer"
+    assert entry.user is None
