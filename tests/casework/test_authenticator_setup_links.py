@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -369,3 +370,34 @@ def test_links_that_expire_unused_are_ended_and_audited(newcomer, django_user_mo
     entry = AuditEntry.objects.get(detail="A set-up link expired unused")
     assert entry.object_reference == "newcomer"
     assert entry.user is None
+
+
+# --- The command line, for the first account ------------------------------------
+
+
+def test_the_command_line_prints_a_link_for_the_first_account(
+    django_user_model, capsys
+):
+    admin_user = django_user_model.objects.create_superuser(
+        "first-admin", password="a-long-test-password"
+    )
+    call_command("reset_authenticator", "first-admin")
+    printed = capsys.readouterr().out
+    link = re.search(r"https?://\S+(/admin/authenticator/link/\?token=\S+)", printed)
+    assert link, printed
+
+    client = Client()
+    client.get(link.group(1))
+    sign_in(client, admin_user)
+    set_up_with(client)
+    assert TOTPDevice.objects.get(user=admin_user).confirmed
+    entry = AuditEntry.objects.get(detail__startswith="Issued an authenticator")
+    assert entry.user is None
+    assert entry.object_reference == "first-admin"
+
+
+def test_the_command_line_refuses_an_account_that_is_not_staff(django_user_model):
+    django_user_model.objects.create_user("member-of-public", password="x" * 20)
+    with pytest.raises(CommandError, match="No active staff account"):
+        call_command("reset_authenticator", "member-of-public")
+    assert not SetupLink.objects.exists()
