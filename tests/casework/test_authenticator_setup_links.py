@@ -2,6 +2,7 @@
 supervisor as well as the password: each way a link can fail, as the person
 holding it sees it, and what the supervisor sees when making one."""
 
+import importlib
 import re
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.audit import AuditEntry
+from casework.models import StaffMember
 from casework.setup_links import SetupLink, hash_token
 from casework.tasks import end_expired_setup_links
 from tests.casework.authenticator_apps import (
@@ -332,6 +334,38 @@ def test_a_supervisor_makes_a_link_for_a_newcomer_and_sees_it_once(newcomer, sta
     sign_in(client, newcomer)
     set_up_with(client)
     assert TOTPDevice.objects.get(user=newcomer).confirmed
+
+
+def test_staff_in_no_team_are_on_the_staff_page_and_can_be_given_a_link(
+    django_user_model, staff
+):
+    editor = make_staff(django_user_model, "editor", "new-editor")
+    supervisor = staff("supervisor")
+    listing = supervisor.get("/admin/casework/staffmember/").content.decode()
+    assert "new-editor" in listing
+
+    link = link_on(supervisor.post(issue_url(editor)).content.decode())
+    client = Client()
+    client.get(link)
+    sign_in(client, editor)
+    set_up_with(client)
+    assert TOTPDevice.objects.get(user=editor).confirmed
+
+
+def test_staff_accounts_made_before_are_put_on_the_staff_page(django_user_model):
+    from django.apps import apps
+
+    add_staff_members = importlib.import_module(
+        "casework.migrations.0010_every_staff_account_is_a_staff_member"
+    ).add_staff_members
+    editor = make_staff(django_user_model, "editor", "older-editor")
+    StaffMember.objects.filter(user=editor).delete()
+    django_user_model.objects.create_user("not-staff", password="x" * 20)
+
+    add_staff_members(apps, None)
+
+    assert StaffMember.objects.get(user=editor).team is None
+    assert not StaffMember.objects.filter(user__username="not-staff").exists()
 
 
 @pytest.mark.parametrize("role", ["agent", "intelligence", "investigator", "editor"])
