@@ -435,3 +435,29 @@ def test_the_command_line_refuses_an_account_that_is_not_staff(django_user_model
     with pytest.raises(CommandError, match="No active staff account"):
         call_command("reset_authenticator", "member-of-public")
     assert not SetupLink.objects.exists()
+
+
+def test_making_a_staff_account_points_to_its_set_up_link(django_user_model):
+    sysadmin = django_user_model.objects.create_superuser(
+        "sysadmin", password="a-long-test-password"
+    )
+    client = Client()
+    client.force_login(sysadmin)
+    newcomer = django_user_model.objects.create_user("new-starter", password="x" * 20)
+    response = client.post(
+        f"/admin/auth/user/{newcomer.pk}/change/",
+        {
+            "username": "new-starter",
+            "is_active": "on",
+            "is_staff": "on",
+            "date_joined_0": "2026-11-29",
+            "date_joined_1": "09:00:00",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    member = StaffMember.objects.get(user=newcomer)
+    assert "The account new-starter has no authenticator app yet" in html
+    assert (
+        f'href="/admin/casework/staffmember/{member.pk}/reset-authenticator/"' in html
+    )
