@@ -171,7 +171,8 @@ def take(*, user, session, now: datetime) -> SetupLink:
     """The link this session may set up `user`'s app with: the one it took
     before, while no newer one has replaced it, or else the one it opened,
     taken now so that no other session can use it. Raises LinkRefused,
-    audited. Locks the opened link's row while taking it."""
+    audited. Taking is one conditional UPDATE: of two sessions taking the
+    same link at once, one wins, on any database."""
     taken = SetupLink.objects.filter(pk=session.get(TAKEN) or 0, user=user).first()
     if taken is not None and taken.ended_at is None:
         return taken
@@ -182,21 +183,24 @@ def take(*, user, session, now: datetime) -> SetupLink:
         _refuse(user, user, refusal, now)
         raise LinkRefused(refusal, taken)
     with transaction.atomic():
-        link = (
-            SetupLink.objects.select_for_update(of=("self",))
-            .select_related("user")
-            .filter(pk=opened_id)
-            .first()
-        )
-        refusal = _why_not_live(link, now)
-        if refusal is None and link.user_id != user.pk:
-            refusal = Refusal.OTHER_ACCOUNT
-        if refusal is None:
-            link.used_at = now
-            link.save(update_fields=["used_at"])
+        won = SetupLink.objects.filter(
+            pk=opened_id,
+            user=user,
+            used_at__isnull=True,
+            ended_at__isnull=True,
+            expires_at__gt=now,
+        ).update(used_at=now)
+        if won:
             _record(user, user, Action.CHANGE, "Signed in with a set-up link", now)
-            session[TAKEN] = link.pk
-            return link
+    link = SetupLink.objects.select_related("user").filter(pk=opened_id).first()
+    if won:
+        session[TAKEN] = opened_id
+        return link
+    if link is not None and link.user_id != user.pk:
+        refusal = Refusal.OTHER_ACCOUNT
+    else:
+        # Taken by another session between its read and ours, at the latest.
+        refusal = _why_not_live(link, now) or Refusal.USED
     _refuse(user, user, refusal, now)
     raise LinkRefused(refusal, link)
 

@@ -461,3 +461,16 @@ def test_making_a_staff_account_points_to_its_set_up_link(django_user_model):
     assert (
         f'href="/admin/casework/staffmember/{member.pk}/reset-authenticator/"' in html
     )
+
+
+def test_a_link_deleted_with_its_account_is_refused_as_unknown(
+    newcomer, django_user_model
+):
+    other = make_staff(django_user_model, "agent", "leaver")
+    client = Client()
+    client.get(setup_link_for(other))
+    other.delete()
+    sign_in(client, newcomer)
+    response = client.get(ENROL)
+    assert response.status_code == 403
+    assert "This set-up link does not work" in response.content.decode()
