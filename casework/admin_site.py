@@ -9,8 +9,9 @@ sign-in page. A wrong code counts as a failed sign-in for the lockout
 
 A member of staff with no authenticator app yet (new, or reset by a
 supervisor) signs in with the password alone and is sent to set one up
-(casework/admin/authenticator.py); every other admin page sends them back
-there, except signing out, until a code from the new app confirms it.
+(casework/admin/authenticator.py), which takes a set-up link from a
+supervisor too; every other admin page sends them back there, except
+signing out, until a code from the new app confirms it.
 """
 
 from functools import update_wrapper
@@ -100,8 +101,12 @@ class StaffAdminSite(OTPAdminSite):
         def enrol(request):
             return authenticator.enrol(request, self)
 
+        def open_setup_link(request):
+            return authenticator.open_setup_link(request, self)
+
         return [
             path("authenticator/", enrol, name="enrol_authenticator"),
+            path("authenticator/link/", open_setup_link, name="open_setup_link"),
             *super().get_urls(),
         ]
 

@@ -129,6 +129,25 @@ def record(
     )
 
 
+def record_about_account(
+    *, by, account, action: str, detail: str, now: datetime, reason: str = ""
+) -> AuditEntry:
+    """An entry about a staff account (its authenticator app, its set-up
+    links), by `by`: a member of staff, someone not signed in, or None for
+    the system or the command line. `account` may be None when the record
+    asked for matches no account (an unknown set-up link)."""
+    return record(
+        user=by,
+        action=action,
+        object_type="auth.user",
+        object_id=account.pk if account is not None else "",
+        reference=account.get_username() if account is not None else "",
+        reason=reason,
+        detail=detail,
+        now=now,
+    )
+
+
 def record_for(
     request, obj, action: str, *, reference: str = "", detail: str = ""
 ) -> AuditEntry:

@@ -1,18 +1,22 @@
 """Staff authenticator apps (TOTP, django-otp): set up by the member of staff
-themselves, reset by a supervisor.
+themselves with a one-time link, reset by a supervisor.
 
 A member of staff with no confirmed device who signs in with the right
 password is signed in without the second factor and can open one admin page
 only: the set-up page (casework/admin/authenticator.py). It shows a key, as a
-QR code and as text; the device is confirmed, and the session marked as
-passed the second factor, only once they type a code their app made from it.
-A supervisor's reset deletes the devices, so the next sign-in sets up anew.
-Both are written to the audit trail.
+QR code and as text, only to a session that also brought a live set-up link
+for the account (casework/setup_links.py): the password alone is not enough,
+since whoever has it would otherwise register their own app. The device is
+confirmed, and the session marked as passed the second factor, only once
+they type a code their app made from it.
+
+A supervisor's reset deletes the devices and issues a new link, which ends
+any earlier one. All of it is written to the audit trail.
 
 Only a session that signed in with the password while the account had no
 app may set one up: a session left open on a lost phone, signed in before
 the reset, is sent back to sign in. Each such session is shown a key of its
-own, so nobody else with the password sees the key that is confirmed.
+own.
 """
 
 import math
@@ -31,7 +35,8 @@ from django.utils.translation import gettext as _
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework import audit
+from casework import audit, setup_links
+from casework.setup_links import IssuedLink
 
 DEVICE_NAME = "Authenticator app"
 Action = audit.AuditEntry.Action
@@ -106,6 +111,8 @@ class CodeCheck:
     wait_seconds: int = 0
     # Set up already, by this session's earlier request (a double click).
     done_before: bool = False
+    # The session's set-up link was ended meanwhile (a newer one issued).
+    link_ended: bool = False
 
     @property
     def confirmed(self) -> bool:
@@ -114,14 +121,16 @@ class CodeCheck:
 
 def confirm_enrolment(*, user, session, token: str, now: datetime) -> CodeCheck:
     """Confirm the device this session is setting up if `token` is a code it
-    makes now.
+    makes now, and the set-up link the session took still stands.
 
-    Locks that device's row. A wrong code is counted by django-otp's throttle
-    (each failure doubles the wait before the next try); that count is
-    committed, which is why the outcome is returned rather than raised
+    Locks the link's row, then the device's (a reset ends links before it
+    deletes devices: the same order). A wrong code is counted by django-otp's
+    throttle (each failure doubles the wait before the next try); that count
+    is committed, which is why the outcome is returned rather than raised
     inside the transaction.
     """
     with transaction.atomic():
+        link = setup_links.live_link_for_update(user=user, session=session)
         device = (
             TOTPDevice.objects.select_for_update()
             .filter(user=user, pk=session.get(ENROLLING_DEVICE) or 0)
@@ -129,6 +138,8 @@ def confirm_enrolment(*, user, session, token: str, now: datetime) -> CodeCheck:
         )
         if device is not None and device.confirmed:
             return CodeCheck(done_before=True)
+        if link is None:
+            return CodeCheck(link_ended=True)
         if device is None:
             return CodeCheck(wrong=True)
         allowed, extra = device.verify_is_allowed()
@@ -140,6 +151,7 @@ def confirm_enrolment(*, user, session, token: str, now: datetime) -> CodeCheck:
         device.name = DEVICE_NAME
         device.save(update_fields=["confirmed", "name"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        setup_links.finish(link, now=now)
         _record(user, user, Action.CHANGE, "Set up an authenticator app", now)
     session.pop(MAY_ENROL, None)
     return CodeCheck(device=device)
@@ -154,9 +166,9 @@ def _seconds_to_wait(extra: dict | None, now: datetime) -> int:
 
 
 def check_can_reset(*, user, by) -> None:
-    """Supervisors (and superusers) reset a colleague's app, never their own
-    (they would lock themselves out), and only a superuser resets a
-    superuser's."""
+    """Supervisors (and superusers) reset a colleague's app and give them a
+    set-up link, never their own (they would lock themselves out), and only
+    a superuser resets a superuser's."""
     if not (by.is_active and by.has_perm("casework.reset_authenticator")):
         raise PermissionDenied(
             _("Only a supervisor can reset a colleague's authenticator app.")
@@ -171,29 +183,37 @@ def check_can_reset(*, user, by) -> None:
         )
 
 
-def reset_authenticator(*, user, by, now: datetime, reason: str = "") -> int:
-    """Delete every authenticator of `user`: at their next sign-in (or next
-    admin page, if signed in now) they set up a new one. Audited, and so is a
-    refusal (written outside the reset's transaction, so it stays)."""
+def reset_authenticator(*, user, by, now: datetime, reason: str = "") -> IssuedLink:
+    """Delete every authenticator of `user` (if they have any) and issue them
+    a set-up link, ending any earlier one: with it and their password they
+    set up a new app; their app and open sessions stop working at once.
+    Audited, and so is a refusal (written outside the reset's transaction,
+    so it stays)."""
     try:
         check_can_reset(user=user, by=by)
     except PermissionDenied as refused:
         _record(by, user, Action.DENIED, f"Reset the authenticator app: {refused}", now)
         raise
-    with transaction.atomic():
-        deleted, _detail = TOTPDevice.objects.filter(user=user).delete()
+    return _start_again(user=user, by=by, now=now, reason=reason)
+
+
+def reset_from_command_line(*, user, now: datetime) -> IssuedLink:
+    """As a supervisor's reset, for the operations team on the server: the
+    first account has no supervisor to ask, nor has the last superuser."""
+    return _start_again(user=user, by=None, now=now, reason="")
+
+
+@transaction.atomic
+def _start_again(*, user, by, now: datetime, reason: str) -> IssuedLink:
+    if has_authenticator(user):
         _record(by, user, Action.CHANGE, "Reset the authenticator app", now, reason)
-    return deleted
+    # Links first, then devices: the lock order of confirm_enrolment.
+    issued = setup_links.issue(user=user, by=by, now=now)
+    TOTPDevice.objects.filter(user=user).delete()
+    return issued
 
 
 def _record(by, user, action: str, detail: str, now: datetime, reason: str = ""):
-    return audit.record(
-        user=by,
-        action=action,
-        object_type="auth.user",
-        object_id=user.pk,
-        reference=user.get_username(),
-        reason=reason,
-        detail=detail,
-        now=now,
+    return audit.record_about_account(
+        by=by, account=user, action=action, detail=detail, now=now, reason=reason
     )

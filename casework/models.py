@@ -1,11 +1,14 @@
 """What every channel shares. This first slice: districts, teams and staff notices."""
 
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 # Evidence files have their own module; importing it here registers the model.
 from casework.attachments import Attachment  # noqa: F401
 from casework.audit import AuditEntry  # noqa: F401
+from casework.setup_links import SetupLink  # noqa: F401
 from casework.thrive import ThriveAssessment  # noqa: F401
 
 
@@ -365,9 +368,22 @@ class StaffMember(models.Model):
         permissions = [
             (
                 "reset_authenticator",
-                _("Can reset a colleague's authenticator app (they set up a new one)"),
+                _("Can reset a colleague's authenticator app and make a set-up link"),
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.team or '-'})"
+
+
+@receiver(post_save, sender="auth.User")
+def _every_staff_account_is_a_staff_member(sender, instance, **kwargs) -> None:
+    """Staff in no team (content editors, system administrators) are on the
+    staff page too, where a supervisor resets their app or makes them a
+    set-up link."""
+    update_fields = kwargs.get("update_fields")
+    if kwargs.get("raw") or not instance.is_staff:
+        return
+    if update_fields is not None and "is_staff" not in update_fields:
+        return  # a sign-in writing last_login, say
+    StaffMember.objects.get_or_create(user=instance)

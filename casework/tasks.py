@@ -62,3 +62,12 @@ def alert_overdue_cases() -> int:
     from casework.workflow import alert_overdue
 
     return alert_overdue(now=timezone.now())
+
+
+@shared_task
+def end_expired_setup_links() -> int:
+    from django.utils import timezone
+
+    from casework.setup_links import end_expired
+
+    return end_expired(now=timezone.now())

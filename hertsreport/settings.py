@@ -214,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intelligence.tasks.delete_expired_drafts",
         "schedule": 3600.0,
     },
+    # Set-up links for authenticator apps that expired unused: in the audit trail.
+    "end-expired-setup-links": {
+        "task": "casework.tasks.end_expired_setup_links",
+        "schedule": 900.0,
+    },
     # Warns a quiet person in a web chat, then closes the chat (webchat/timeouts.py).
     "close-idle-chats": {
         "task": "webchat.tasks.close_idle_chats",
@@ -445,6 +450,11 @@ OTP_TOTP_TOLERANCE = 1
 # admin_security.py); the public's sessions are not affected.
 STAFF_IDLE_TIMEOUT = timedelta(
     minutes=int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30"))
+)
+# A set-up link for a staff member's authenticator app (casework/
+# setup_links.py) works once, for this long after a supervisor issues it.
+AUTHENTICATOR_SETUP_LINK_VALID_FOR = timedelta(
+    hours=int(os.environ.get("AUTHENTICATOR_SETUP_LINK_HOURS", "24"))
 )
 # How long a reason given to open a restricted record (intelligence, hate
 # crime, sensitive) holds for that record before it is asked for again.

@@ -4,6 +4,7 @@ and the outbox of emails to the public."""
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,6 +18,7 @@ from casework.models import (
     Team,
 )
 from casework.services import post_staff_notice
+from casework.setup_links import SetupLink
 
 
 class PostcodeAreaInline(admin.TabularInline):
@@ -52,11 +54,25 @@ class StaffMemberAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         confirmed = TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
-        return super().get_queryset(request).annotate(has_app=Exists(confirmed))
+        live_link = SetupLink.objects.filter(
+            user=OuterRef("user"),
+            ended_at__isnull=True,
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(has_app=Exists(confirmed), has_live_link=Exists(live_link))
+        )
 
     @admin.display(description=_("authenticator app"))
     def authenticator_app(self, member: StaffMember) -> str:
-        return _("Set up") if member.has_app else _("Not set up")
+        if member.has_app:
+            return _("Set up")
+        if member.has_live_link:
+            return _("Not set up: set-up link not used yet")
+        return _("Not set up")
 
     def get_urls(self):
         def reset(request, object_id):

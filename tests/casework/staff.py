@@ -33,7 +33,9 @@ def make_staff(django_user_model, role: str, username: str | None = None):
     )
     user.groups.add(groups[ROLES[role]])
     if role in TEAMS:
-        StaffMember.objects.create(user=user, team=Team.objects.get(name=TEAMS[role]))
+        StaffMember.objects.filter(user=user).update(
+            team=Team.objects.get(name=TEAMS[role])
+        )
     return user
 
 

@@ -1,52 +1,32 @@
-"""Staff set up their own authenticator app at first sign-in; a supervisor
-resets a colleague's app so they set it up again. Through the real sign-in
-form: no session is marked verified by hand here."""
+"""Staff set up their own authenticator app at first sign-in, with a set-up
+link from a supervisor and their password; a supervisor resets a colleague's
+app so they set it up again. Through the real sign-in form: no session is
+marked verified by hand here. The links' own rules are in
+test_authenticator_setup_links.py."""
 
 import re
-from base64 import b32decode
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.test import Client
 from django.utils import timezone
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.audit import AuditEntry
+from tests.casework.authenticator_apps import (
+    ENROL,
+    PASSWORD,
+    code_from,
+    key_on,
+    link_on,
+    setup_link_for,
+    sign_in,
+    wrong_code,
+)
 from tests.casework.staff import make_staff
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "a-long-test-password"
-ENROL = "/admin/authenticator/"
-
-
-def sign_in(client, user, code=""):
-    return client.post(
-        "/admin/login/?next=/admin/casework/case/",
-        {"username": user.username, "password": PASSWORD, "otp_token": code},
-        REMOTE_ADDR="192.0.2.10",
-    )
-
-
-def key_on(html: str) -> str:
-    match = re.search(r'<p class="hr-key"><code[^>]*>([A-Z2-7 ]+)</code>', html)
-    assert match, "no key shown as text"
-    return match.group(1)
-
-
-def code_from(key: str) -> str:
-    """What an authenticator app shows now for the key as typed from the page."""
-    secret = b32decode(key.replace(" ", "") + "=" * (-len(key.replace(" ", "")) % 8))
-    return str(totp(secret)).zfill(6)
-
-
-def wrong_code(key: str) -> str:
-    """Not the code now, nor one step either side (the allowed clock drift)."""
-    secret = b32decode(key.replace(" ", "") + "=" * (-len(key.replace(" ", "")) % 8))
-    near = {totp(secret, t0=drift * 30) % 1_000_000 for drift in (-1, 0, 1)}
-    return next(str(n).zfill(6) for n in range(1_000_000) if n not in near)
 
 
 @pytest.fixture
@@ -57,20 +37,29 @@ def newcomer(django_user_model):
 
 @pytest.fixture
 def enrolling(newcomer):
-    """The newcomer signed in with their password, on the set-up page."""
+    """The newcomer opened their set-up link and signed in with their
+    password: on the set-up page."""
     client = Client()
+    client.get(setup_link_for(newcomer))
     response = sign_in(client, newcomer)
     assert response.status_code == 302
     return client
 
 
-def test_the_password_alone_leads_a_newcomer_to_set_up_their_app(newcomer):
+def test_a_set_up_link_then_the_password_lead_a_newcomer_to_set_up_their_app(
+    newcomer,
+):
     client = Client()
-    response = sign_in(client, newcomer)
-    assert response.status_code == 302
-    page = client.get(response["Location"], follow=True)
-    html = page.content.decode()
-    assert page.redirect_chain[-1][0].startswith(ENROL)
+    to_sign_in = client.get(setup_link_for(newcomer))
+    assert to_sign_in["Location"].startswith("/admin/login/")
+    login_page = client.get(to_sign_in["Location"]).content.decode()
+    assert "This set-up link is for the account newcomer" in login_page
+    response = client.post(
+        to_sign_in["Location"],
+        {"username": "newcomer", "password": PASSWORD, "otp_token": ""},
+    )
+    assert response["Location"] == ENROL
+    html = client.get(ENROL).content.decode()
     assert "Set up your authenticator app" in html
     # A QR code drawn on the server, with a text alternative, and the key.
     assert re.search(r'<svg role="img" aria-label="QR code to scan', html)
@@ -212,22 +201,21 @@ def test_staff_with_an_app_are_not_offered_a_new_key(newcomer):
     assert client.get(ENROL)["Location"].startswith("/admin/login/")
 
 
-def test_each_sign_in_is_shown_a_key_of_its_own(newcomer, enrolling):
-    """Someone else with the password sees another key, and the one the
-    newcomer confirms makes theirs useless."""
+def test_someone_else_with_the_password_is_not_shown_a_key(newcomer, enrolling):
+    """Only the session that brought the link sees a key; the newcomer's
+    confirmed app is then the only one on the account."""
     other = Client()
     sign_in(other, newcomer)
-    their_key = key_on(other.get(ENROL).content.decode())
-    key = key_on(enrolling.get(ENROL).content.decode())
-    assert key != their_key
-    assert key_on(enrolling.get(ENROL).content.decode()) == key  # a reload keeps it
+    refused = other.get(ENROL)
+    assert refused.status_code == 403
+    assert "Ask a supervisor for a set-up link" in refused.content.decode()
+    assert 'class="hr-key"' not in refused.content.decode()
 
+    key = key_on(enrolling.get(ENROL).content.decode())
+    assert key_on(enrolling.get(ENROL).content.decode()) == key  # a reload keeps it
     assert enrolling.post(ENROL, {"token": code_from(key)}).status_code == 302
 
     assert TOTPDevice.objects.filter(user=newcomer).count() == 1
-    other.post(ENROL, {"token": code_from(their_key)})
-    assert TOTPDevice.objects.filter(user=newcomer).count() == 1
-    # Their session is past the password only: admin asks for the app's code.
     assert other.get("/admin/casework/case/")["Location"].startswith("/admin/login/")
 
 
@@ -276,8 +264,11 @@ def test_a_supervisor_resets_a_colleagues_app_and_it_is_audited(staff, colleague
     assert "Reset authenticator app" in member_page.content.decode()
     confirm = supervisor.get(reset_url(colleague))
     assert "Their current app stops working at once" in confirm.content.decode()
-    response = supervisor.post(reset_url(colleague), follow=True)
-    assert "authenticator app has been reset" in response.content.decode()
+    response = supervisor.post(reset_url(colleague))
+    html = response.content.decode()
+    assert "authenticator app has been reset" in html
+    assert "Copy it now: it is shown only this once" in html
+    link = link_on(html)
 
     assert not TOTPDevice.objects.filter(user=colleague).exists()
     entry = AuditEntry.objects.get(
@@ -294,7 +285,8 @@ def test_a_supervisor_resets_a_colleagues_app_and_it_is_audited(staff, colleague
     assert response["Location"].startswith("/admin/login/")
     assert "_auth_user_id" not in signed_in_colleague.session
     assert not TOTPDevice.objects.filter(user=colleague).exists()
-    # With the password they set up the new one.
+    # With the link and the password they set up the new one.
+    signed_in_colleague.get(link)
     sign_in(signed_in_colleague, colleague)
     assert signed_in_colleague.get("/admin/casework/case/")["Location"].startswith(
         ENROL

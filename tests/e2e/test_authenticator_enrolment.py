@@ -1,6 +1,7 @@
 """A new member of staff sets up their authenticator app at first sign-in,
-reading the key off the page as a person would type it into their app; a
-supervisor resets it. Driven by labels, headings and button names."""
+with the set-up link a supervisor made and their password, reading the key
+off the page as a person would type it into their app; a supervisor resets
+it and is shown the new link. Driven by labels, headings and button names."""
 
 import re
 import time
@@ -11,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+from tests.casework.authenticator_apps import setup_link_for
 from tests.casework.staff import make_staff
 from tests.e2e.checks import (
     check_page,
@@ -35,15 +37,27 @@ def code_for_key(key_text: str) -> str:
     return str(totp(b32decode(key + "=" * (-len(key) % 8)))).zfill(6)
 
 
-def sign_in_with_password(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/admin/casework/case/")
+def sign_in_with_password(page: Page, username: str) -> None:
     expect(
         page.get_by_label("Code from your authenticator app")
-    ).to_have_accessible_description(re.compile("Leave this empty"))
+    ).to_have_accessible_description(re.compile("set-up link .* leave this empty"))
     check_page(page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def test_the_password_alone_is_told_to_ask_a_supervisor(js_page, live_server, newcomer):
+    page = js_page
+    page.goto(f"{live_server.url}/admin/casework/case/")
+    sign_in_with_password(page, "newcomer")
+    expect(
+        page.get_by_role("heading", name="Ask a supervisor for a set-up link")
+    ).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("QR code"))).to_have_count(0)
+    check_page(page)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Logged out")).to_be_visible()
 
 
 @js_on_desktop_and_js_off_phone
@@ -51,7 +65,11 @@ def test_a_newcomer_sets_up_their_app_and_reaches_the_cases(
     either_page, viewport, live_server, newcomer
 ):
     page = either_page
-    sign_in_with_password(page, live_server.url, "newcomer")
+    page.goto(live_server.url + setup_link_for(newcomer))
+    expect(
+        page.get_by_text("This set-up link is for the account newcomer")
+    ).to_be_visible()
+    sign_in_with_password(page, "newcomer")
 
     expect(
         page.get_by_role("heading", name="Set up your authenticator app")
@@ -114,6 +132,25 @@ def test_a_supervisor_resets_a_colleagues_app(
         page.get_by_role("heading", name="Reset Agent Tester's authenticator app")
     ).to_be_visible()
     check_page(page)
-    page.get_by_role("button", name="Reset their authenticator app").click()
+    page.get_by_role("button", name="Reset their app and create a set-up link").click()
     expect(page.get_by_text("authenticator app has been reset")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Set-up link for Agent Tester")
+    ).to_be_visible()
+    link = page.get_by_label("Set-up link")
+    expect(link).to_have_accessible_description(re.compile("It works once, until"))
+    check_page(page)
+    assert "/admin/authenticator/link/?token=" in link.input_value()
     assert not TOTPDevice.objects.filter(user=newcomer).exists()
+
+
+def test_a_link_that_no_longer_works_says_what_to_do(js_page, live_server, newcomer):
+    older = setup_link_for(newcomer)
+    setup_link_for(newcomer)
+    page = js_page
+    page.goto(live_server.url + older)
+    expect(
+        page.get_by_role("heading", name="This set-up link has been replaced")
+    ).to_be_visible()
+    expect(page.get_by_text("Ask a supervisor for a new set-up link")).to_be_visible()
+    check_page(page)
