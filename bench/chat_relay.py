@@ -4,9 +4,9 @@ A `websockets` server that passes each chat message through Redis PUBLISH/
 SUBSCRIBE to every socket of the same conversation, on this relay or
 another: the hops of the real chat (client, server process, Redis, server
 process, client) with nothing stored and nothing checked. It answers the
-same frames the site's consumers do (an ack to the sender, the message with
-its number to both ends), so the client and the bytes on the wire are the
-same as in the measured run.
+same frames the site's consumers do (an ack with the numbered message to the
+sender, the message to every other socket of the conversation), so the
+client and the bytes on the wire are the same as in the measured run.
 
     python -m bench.chat_relay --port 9001 --redis redis://127.0.0.1:6379/13
 
@@ -40,6 +40,9 @@ class Relay:
         )
         self.local: dict[str, set[ServerConnection]] = defaultdict(set)
         self.numbers = itertools.count(1)
+        # Which socket here sent a message (by the client's id for it, which
+        # the bench makes unique): it is not sent its own message again.
+        self.senders: dict[str, ServerConnection] = {}
 
     async def fan_out(self) -> None:
         """Every published message, to this relay's sockets of its conversation."""
@@ -49,7 +52,12 @@ class Relay:
             if published["type"] != "pmessage":
                 continue
             conversation = published["channel"].decode()[len(CHANNEL_PREFIX) :]
-            broadcast(self.local.get(conversation, ()), published["data"].decode())
+            frame = published["data"].decode()
+            message = json.loads(frame)["message"]
+            sender = self.senders.pop(message["client_id"], None)
+            broadcast(
+                [s for s in self.local.get(conversation, ()) if s is not sender], frame
+            )
 
     async def serve_socket(self, websocket: ServerConnection) -> None:
         try:
@@ -82,12 +90,21 @@ class Relay:
             "sent_at": datetime.now(UTC).isoformat(),
             "conversation": int(conversation),
         }
+        self.senders[event["client_id"]] = websocket
         await self.redis.publish(
             CHANNEL_PREFIX + conversation,
             json.dumps({"type": "message", "message": message}),
         )
         await websocket.send(
-            json.dumps({"type": "ack", "client_id": event["client_id"], "seq": seq})
+            json.dumps(
+                {
+                    "type": "ack",
+                    "conversation": message["conversation"],
+                    "client_id": event["client_id"],
+                    "seq": seq,
+                    "message": message,
+                }
+            )
         )
 
 

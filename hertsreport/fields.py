@@ -19,6 +19,12 @@ from casework.services import outward_code_of
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def without_control_characters(text: str) -> str:
+    """Text as typed, less control characters nobody means to type (a paste
+    can carry them; PostgreSQL refuses the NUL character outright)."""
+    return _CONTROL.sub("", text)
+
+
 # The answers to a yes-or-no question, for radios.
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 

@@ -59,6 +59,15 @@ def queue_board(load, *, change: str | None, joined_at: float = 0.0) -> asyncio.
     return asyncio.shield(task)
 
 
+def chat_number(content: dict) -> int:
+    """The chat a console's frame is about (ValueError: not a chat's number;
+    the consumer answers bad_request)."""
+    number = int(content.get("conversation"))
+    if not 0 < number < 2**63:
+        raise ValueError(number)
+    return number
+
+
 class AgentConsumer(ChatConsumer):
     """A control-room agent's console: the queue and every chat they hold."""
 
@@ -155,7 +164,7 @@ class AgentConsumer(ChatConsumer):
         return {"type": "queue", "waiting": queue, "stats": stats, "agents": agents}
 
     async def owned(self, content: dict) -> int:
-        conversation_id = int(content.get("conversation"))
+        conversation_id = chat_number(content)
         await self.call(
             services.check_agent_owns, agent=self.agent, conversation_id=conversation_id
         )
@@ -177,9 +186,9 @@ class AgentConsumer(ChatConsumer):
         await self.follow(conversation.pk)
 
     async def on_message(self, content: dict, *, sender: str = Message.Sender.AGENT):
-        conversation_id = int(content.get("conversation"))
+        conversation_id = chat_number(content)
         # Whether this agent still holds the chat is part of storing it.
-        message = await self.post(
+        await self.post(
             Outgoing(
                 conversation_id=conversation_id,
                 sender=sender,
@@ -188,14 +197,6 @@ class AgentConsumer(ChatConsumer):
                 now=timezone.now(),
                 agent=self.agent,
             )
-        )
-        await self.send_json(
-            {
-                "type": "ack",
-                "conversation": conversation_id,
-                "client_id": message.client_id,
-                "seq": message.seq,
-            }
         )
 
     async def on_note(self, content: dict) -> None:
@@ -209,7 +210,7 @@ class AgentConsumer(ChatConsumer):
         except services.ChatError as error:
             if error.code != "not_yours":
                 raise
-            await self.release(int(content.get("conversation")))
+            await self.release(chat_number(content))
             return
         await self.send_history(conversation_id, content.get("after"))
         await self.send_summary(conversation_id)

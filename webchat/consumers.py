@@ -7,6 +7,7 @@ messages.post_messages) before anyone is told about it.
 """
 
 import asyncio
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -16,7 +17,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from webchat import selectors, services, timeouts
@@ -25,7 +26,13 @@ from webchat.messages import Outgoing, post_messages
 from webchat.models import Conversation, Message
 from webchat.writer import writer_for_loop
 
+logger = logging.getLogger(__name__)
+
 CLOSE_FORBIDDEN = 4403
+# How many of its own messages a socket remembers, to skip their broadcast
+# (a socket sends one a second at most: a broadcast lost or late by more
+# than this many is simply sent).
+ANSWERED_KEPT = 64
 # How often the person's heartbeat and typing are written down at most: the
 # idle sweep works in minutes, so once a minute is plenty.
 CITIZEN_NOTE_SECONDS = 60
@@ -58,8 +65,8 @@ def in_database_thread(function):
     )
 
 
-async def store_messages(batch: list[Outgoing]):
-    return await in_database_thread(post_messages)(batch)
+async def store_messages(batch: list[Outgoing], *, wait: bool = True):
+    return await in_database_thread(post_messages)(batch, wait=wait)
 
 
 # channels-redis takes a Redis connection from a pool of 100 for each send
@@ -102,6 +109,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         self.flood = FloodLimit(settings.CHAT_FLOOD_RATE, settings.CHAT_FLOOD_BURST)
+        # Messages this socket sent and was answered with (post): an ordered
+        # set of (conversation, seq), its oldest dropped past ANSWERED_KEPT.
+        self.answered: dict[tuple[int, int], None] = {}
         self.groups_joined: set[str] = set()
         if not await self.authorise():
             await self.close(code=CLOSE_FORBIDDEN)
@@ -136,10 +146,28 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def post(self, item: Outgoing) -> Message:
         """Store a message through this process's writer (webchat/writer.py),
-        then tell the chat's sockets."""
+        tell the chat's sockets, and answer this one with the stored message.
+
+        The answer (the ack) is what shows the sender their own message: it
+        comes on their own connection, where the broadcast, which the layer
+        delivers at most once, might not. So this socket's copy of the
+        broadcast is not sent to it again.
+        """
         message, events = await writer_for_loop(store_messages).post(item)
+        self.answered[(message.conversation_id, message.seq)] = None
+        while len(self.answered) > ANSWERED_KEPT:
+            del self.answered[next(iter(self.answered))]
         for group, event in events:
             await self.group_send(group, event)
+        await self.send_json(
+            {
+                "type": "ack",
+                "conversation": message.conversation_id,
+                "client_id": message.client_id,
+                "seq": message.seq,
+                "message": services.serialise(message),
+            }
+        )
         return message
 
     async def group_send(self, group: str, event: dict) -> None:
@@ -188,12 +216,19 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error(error.code, content)
         except (TypeError, ValueError, Conversation.DoesNotExist):
             await self.send_error("bad_request", content)
+        except DatabaseError:
+            # Not stored: the page keeps the message and sends it again.
+            logger.exception("Chat database work failed")
+            await self.send_error("try_again", content)
 
     async def send_error(self, code: str, content: dict) -> None:
         error = {"type": "error", "code": code}
-        # The console holds several chats: say which one the error is about.
+        # The console holds several chats: say which one the error is about;
+        # and which message, so the page can send it again.
         if isinstance(content.get("conversation"), int | str):
             error["conversation"] = content["conversation"]
+        if isinstance(content.get("client_id"), str):
+            error["client_id"] = content["client_id"]
         await self.send_json(error)
 
     async def on_heartbeat(self) -> None:
@@ -212,7 +247,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     # Events from the channel layer ---------------------------------------
 
     async def chat_message(self, event: dict) -> None:
-        await self.send_json({"type": "message", "message": event["message"]})
+        message = event["message"]
+        key = (message["conversation"], message["seq"])
+        if key in self.answered:
+            # Sent from here: the ack showed it already.
+            del self.answered[key]
+            return
+        await self.send_json({"type": "message", "message": message})
 
     async def chat_typing(self, event: dict) -> None:
         if event.get("from") != self.sender:
@@ -283,7 +324,7 @@ class CitizenConsumer(ChatConsumer):
         )
 
     async def on_message(self, content: dict) -> None:
-        message = await self.post(
+        await self.post(
             Outgoing(
                 conversation_id=self.conversation.pk,
                 sender=self.sender,
@@ -291,9 +332,6 @@ class CitizenConsumer(ChatConsumer):
                 client_id=str(content.get("client_id", "")),
                 now=timezone.now(),
             )
-        )
-        await self.send_json(
-            {"type": "ack", "client_id": message.client_id, "seq": message.seq}
         )
 
     async def on_sync(self, content: dict) -> None:

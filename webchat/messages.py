@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from hertsreport.fields import without_control_characters
 from webchat.broadcast import (
     Event,
     broadcasts_collected,
@@ -151,7 +152,7 @@ def post_message(
 def _new_message(
     *, conversation_id, sender, body, now, author=None, client_id=""
 ) -> Message:
-    body = (body or "").strip()
+    body = without_control_characters(body or "").strip()
     if not body:
         raise ChatError("empty")
     if len(body) > MAX_MESSAGE_LENGTH:
@@ -201,20 +202,26 @@ class Outgoing:
     agent: object = None
 
 
-# The stored message and the events to send for it, or what refused it.
-Posted = tuple[Message | ChatError | Conversation.DoesNotExist, list[Event]]
+class Busy(Exception):
+    """The chat's row is locked by other work for now (post_messages with
+    wait=False): the message was not stored, and can be sent alone."""
 
 
-def post_messages(batch: list[Outgoing]) -> list[Posted]:
+# The stored message and the events to send for it; or what refused it
+# (ChatError, DoesNotExist: no such chat, DatabaseError), or Busy.
+Posted = tuple[Message | Exception, list[Event]]
+
+
+def post_messages(batch: list[Outgoing], *, wait: bool = True) -> list[Posted]:
     """Store each message of the batch, in the batch's order, and say for
-    each what came of it: the stored message and the events to send for it,
-    or the ChatError that refused it (DoesNotExist: no such chat). One
-    refused does not hold up the rest.
+    each what came of it. One refused, or failing, does not hold up the rest.
 
     On PostgreSQL the messages of different chats (at most one each) are
     numbered and stored together in one transaction; any that this could not
     store (a chat ended, a resend) are then taken one at a time, as
-    post_message takes them.
+    post_message takes them. Without `wait`, a chat whose row other work has
+    locked (an agent turning it into a report, the idle sweep) is not waited
+    for: its message comes back Busy, and the rest are stored.
     """
     results: list[Posted | None] = [None] * len(batch)
     ready: list[tuple[int, Message, object]] = []
@@ -234,16 +241,19 @@ def post_messages(batch: list[Outgoing]) -> list[Posted]:
             results[index] = (error, [])
             continue
         ready.append((index, message, item.agent))
-    stored = _store_together(ready)
+    stored, busy = _store_together(ready, wait=wait)
     for index, message, held_by in ready:
         if index in stored:
             results[index] = (message, [message_event(message)])
+            continue
+        if index in busy:
+            results[index] = (Busy(), [])
             continue
         try:
             with broadcasts_collected() as events:
                 posted = _post(message, held_by=held_by)
             results[index] = (posted, list(events))
-        except (ChatError, Conversation.DoesNotExist) as error:
+        except (ChatError, Conversation.DoesNotExist, DatabaseError) as error:
             results[index] = (error, [])
     return results
 
@@ -287,50 +297,68 @@ def batch_statements() -> tuple[str, str]:
     return lock, store
 
 
-def _store_together(ready: list[tuple[int, Message, object]]) -> set[int]:
+def _store_together(
+    ready: list[tuple[int, Message, object]], *, wait: bool
+) -> tuple[set[int], set[int]]:
     """Number and insert the messages (the first for each chat) in one
-    transaction; the indexes of those stored. Nothing is stored together on
-    SQLite, nor for one message alone (the one-statement path is as quick),
-    nor when a resend raced its first copy (the unique client_id undoes the
-    lot: each is then taken one at a time, which knows what to do)."""
-    # A chat's second message waits to be taken one at a time, after.
-    firsts = {}
+    transaction: the indexes of those stored, and (without `wait`) of those
+    whose chat was locked by other work. Those neither stored nor busy are
+    taken one at a time after: a chat's second message, a chat that has
+    ended, a resend. Nothing is stored together on SQLite; nor when the
+    statement fails (a resend that raced its first copy breaks the unique
+    client_id and undoes the lot), when each is taken alone instead, which
+    knows what to do or fails for that message only."""
+    if connection.vendor != "postgresql" or not ready:
+        return set(), set()
+    firsts: dict[int, tuple[int, Message, object]] = {}
     for entry in ready:
         firsts.setdefault(entry[1].conversation_id, entry)
-    ready = list(firsts.values())
-    if connection.vendor != "postgresql" or len(ready) < 2:
-        return set()
-    conversation_ids = list(firsts)
     lock, store = batch_statements()
-    messages = [message for _, message, _ in ready]
-    params = [
-        conversation_ids,
+    if not wait:
+        lock += " SKIP LOCKED"
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(lock, [list(firsts)])
+            locked = {row[0] for row in cursor.fetchall()}
+            taking = [entry for chat, entry in firsts.items() if chat in locked]
+            rows = []
+            if taking:
+                cursor.execute(store, _batch_parameters(taking))
+                rows = cursor.fetchall()
+    except DatabaseError:
+        return set(), set()
+    numbered = {conversation_id: (pk, seq) for pk, conversation_id, seq in rows}
+    stored = set()
+    for index, message, _ in taking:
+        if message.conversation_id in numbered:
+            message.pk, message.seq = numbered[message.conversation_id]
+            message._state.adding = False
+            message._state.db = connection.alias
+            stored.add(index)
+    # Not locked: locked by other work, or no such chat (taken alone, it
+    # says so).
+    busy = (
+        set()
+        if wait
+        else {index for chat, (index, _, _) in firsts.items() if chat not in locked}
+    )
+    return stored, busy
+
+
+def _batch_parameters(taking: list[tuple[int, Message, object]]) -> list:
+    messages = [message for _, message, _ in taking]
+    return [
+        [message.conversation_id for message in messages],
         [message.sender for message in messages],
         [message.author_id for message in messages],
         [message.body for message in messages],
         [message.client_id for message in messages],
         [message.flagged for message in messages],
         [message.created_at for message in messages],
-        [getattr(held_by, "pk", None) for _, _, held_by in ready],
+        [getattr(held_by, "pk", None) for _, _, held_by in taking],
         Message.Sender.CITIZEN,
         Conversation.Status.ENDED,
     ]
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(lock, [conversation_ids])
-            cursor.execute(store, params)
-            rows = cursor.fetchall()
-    except IntegrityError:
-        return set()
-    numbered = {conversation_id: (pk, seq) for pk, conversation_id, seq in rows}
-    stored = set()
-    for index, message, _ in ready:
-        if message.conversation_id in numbered:
-            message.pk, message.seq = numbered[message.conversation_id]
-            message._state.adding = False
-            message._state.db = connection.alias
-            stored.add(index)
-    return stored
 
 
 # S608 below: only table names from the models and fixed fragments are put

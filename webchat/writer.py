@@ -11,6 +11,11 @@ once, alone; under load each commit carries many.
 A batch holds at most one message per chat; a second one for the same chat
 waits for the next batch, so a chat's messages are stored in the order they
 were handed over.
+
+A chat whose row other work has locked for a while (an agent turning it into
+a crime report, the idle sweep ending it) is not waited for by the batch: its
+message is stored on its own, on another database thread, while the writer
+goes on with every other chat; that chat's later messages wait their turn.
 """
 
 import asyncio
@@ -19,14 +24,16 @@ from collections.abc import Awaitable, Callable
 from weakref import WeakKeyDictionary
 
 from webchat.broadcast import Event
-from webchat.messages import Outgoing, Posted
+from webchat.messages import Busy, Outgoing, Posted
 from webchat.models import Message
 
 # Enough to carry every chat of a busy process in one commit; a bound keeps
 # one statement's size (and the time anyone waits for it) in proportion.
 MOST_AT_ONCE = 200
 
-Store = Callable[[list[Outgoing]], Awaitable[list[Posted]]]
+# store(batch, wait=...): webchat.messages.post_messages, run on a database
+# thread.
+Store = Callable[..., Awaitable[list[Posted]]]
 
 
 class MessageWriter:
@@ -34,22 +41,29 @@ class MessageWriter:
         self.store = store
         self.waiting: deque[tuple[Outgoing, asyncio.Future]] = deque()
         self.running: asyncio.Task | None = None
+        # Chats with a message being stored on its own (their row was busy).
+        self.held: set[int] = set()
+        self.alone: set[asyncio.Task] = set()
 
     async def post(self, item: Outgoing) -> tuple[Message, list[Event]]:
         """Store the message: the stored message and the events to send for
-        it; raises what refused it (ChatError, or DoesNotExist)."""
-        loop = asyncio.get_running_loop()
-        done = loop.create_future()
+        it; raises what refused it (ChatError, DoesNotExist, DatabaseError)."""
+        done = asyncio.get_running_loop().create_future()
         self.waiting.append((item, done))
-        if self.running is None:
-            self.running = loop.create_task(self.write_while_waiting())
+        self.start()
         result, events = await done
         if isinstance(result, Exception):
             raise result
         return result, events
 
+    def start(self) -> None:
+        if self.running is None and self.waiting:
+            self.running = asyncio.get_running_loop().create_task(
+                self.write_while_waiting()
+            )
+
     def next_batch(self) -> list[tuple[Outgoing, asyncio.Future]]:
-        batch, later, chats = [], [], set()
+        batch, later, chats = [], [], set(self.held)
         while self.waiting and len(batch) < MOST_AT_ONCE:
             entry = self.waiting.popleft()
             if entry[0].conversation_id in chats:
@@ -61,21 +75,43 @@ class MessageWriter:
         return batch
 
     async def write_while_waiting(self) -> None:
+        batch: list[tuple[Outgoing, asyncio.Future]] = []
         try:
-            while self.waiting:
-                batch = self.next_batch()
+            while batch := self.next_batch():
                 try:
-                    results = await self.store([item for item, _ in batch])
+                    results = await self.store([item for item, _ in batch], wait=False)
                 except Exception as error:  # noqa: BLE001 - each sender hears of it
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_exception(error)
-                    continue
-                for (_, done), result in zip(batch, results, strict=True):
-                    if not done.done():
-                        done.set_result(result)
+                    results = [(error, [])] * len(batch)
+                for (item, done), (result, events) in zip(batch, results, strict=True):
+                    if isinstance(result, Busy):
+                        self.store_alone(item, done)
+                    elif not done.done():
+                        done.set_result((result, events))
+                batch = []
         finally:
+            # Cancelled (the process is stopping): nobody is left waiting.
+            for _, done in batch:
+                if not done.done():
+                    done.cancel()
             self.running = None
+
+    def store_alone(self, item: Outgoing, done: asyncio.Future) -> None:
+        self.held.add(item.conversation_id)
+        task = asyncio.get_running_loop().create_task(self._store_alone(item, done))
+        self.alone.add(task)
+        task.add_done_callback(self.alone.discard)
+
+    async def _store_alone(self, item: Outgoing, done: asyncio.Future) -> None:
+        try:
+            [result] = await self.store([item], wait=True)
+        except Exception as error:  # noqa: BLE001 - the sender hears of it
+            result = (error, [])
+        finally:
+            self.held.discard(item.conversation_id)
+            # That chat's later messages can go now.
+            self.start()
+        if not done.done():
+            done.set_result(result)
 
 
 _writers: WeakKeyDictionary = WeakKeyDictionary()

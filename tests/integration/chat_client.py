@@ -135,8 +135,11 @@ class ChatEnd:
             await self._receive(event["message"])
             return
         if kind == "ack":
+            # The stored message comes with it: the sender's own copy (the
+            # broadcast is not sent back to the socket that sent it).
             self.outbox.pop(event["client_id"], None)
             self.acks[event["client_id"]] = event["seq"]
+            await self._receive(event["message"])
             return
         if kind == "error":
             self.errors.append(event)

@@ -6,14 +6,15 @@ import threading
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.webchat.conftest import make_agent
 from webchat import services
 from webchat.broadcast import public_group, staff_group
 from webchat.consumers import store_messages
-from webchat.messages import Outgoing, batch_statements, post_messages
+from webchat.messages import Busy, Outgoing, batch_statements, post_messages
 from webchat.models import Conversation, DangerPhrase, Message
 from webchat.writer import MessageWriter
 
@@ -168,9 +169,9 @@ def test_the_writer_stores_a_chats_messages_in_the_order_they_were_handed_over(
     chats = [start() for _ in range(5)]
     batches = []
 
-    async def counted(batch):
+    async def counted(batch, **kwargs):
         batches.append(len(batch))
-        return await store_messages(batch)
+        return await store_messages(batch, **kwargs)
 
     async def scenario():
         writer = MessageWriter(counted)
@@ -293,3 +294,112 @@ def test_a_batch_finds_a_resend_by_its_index_not_by_reading_the_whole_chat(agent
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "one_message_per_client_id" in plan, plan
+
+
+def test_control_characters_pasted_into_a_message_are_dropped(agent):
+    """A paste can carry a NUL, which PostgreSQL refuses outright: the message
+    is kept, less what nobody meant to type."""
+    chat, other = start(), start()
+    results = post_messages(
+        [from_citizen(chat, "my bike\x00 was\x07 taken"), from_citizen(other, "hi")]
+    )
+    assert [message.body for message, _ in results] == ["my bike was taken", "hi"]
+    assert stored_bodies(chat)[-1] == (2, "my bike was taken")
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="messages are stored together only on PostgreSQL",
+)
+
+
+@postgresql_only
+def test_messages_for_several_chats_go_in_one_statement(agent):
+    chats = [start() for _ in range(4)]
+    with CaptureQueriesContext(connection) as queries:
+        results = post_messages([from_citizen(chat, "together") for chat in chats])
+    assert all(isinstance(message, Message) for message, _ in results)
+    inserts = [q for q in queries if "INSERT INTO" in q["sql"].upper()]
+    assert len(inserts) == 1
+
+
+@postgresql_only
+def test_a_message_that_fails_in_the_database_fails_alone(agent):
+    """One message the database refuses (a chat number out of its range)
+    fails for its sender only; the batch's other messages are stored."""
+    fine = start()
+    results = post_messages(
+        [from_citizen(fine, "stored"), from_citizen(Conversation(pk=2**70), "no")]
+    )
+    (stored, events), (failed, _) = results
+    assert isinstance(stored, Message) and events
+    assert isinstance(failed, DatabaseError)
+    assert stored_bodies(fine)[-1] == (2, "stored")
+
+
+@postgresql_only
+def test_a_chat_locked_by_other_work_holds_up_no_other_chat(agent):
+    """An agent turning a chat into a report holds its row for a moment; the
+    writer does not wait for it with everybody else's messages: those are
+    stored at once, and the locked chat's message once the lock is gone."""
+    locked_chat, free_chat = start(), start()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        with transaction.atomic():
+            Conversation.objects.select_for_update().get(pk=locked_chat.pk)
+            holding.set()
+            release.wait(30)
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    assert holding.wait(10)
+
+    async def scenario():
+        writer = MessageWriter(store_messages)
+        waiting = asyncio.ensure_future(writer.post(from_citizen(locked_chat, "one")))
+        also_waiting = asyncio.ensure_future(
+            writer.post(from_citizen(locked_chat, "two"))
+        )
+        free = await asyncio.wait_for(
+            writer.post(from_citizen(free_chat, "not held up")), 10
+        )
+        stored_while_locked = waiting.done() or also_waiting.done()
+        release.set()
+        return free, stored_while_locked, await waiting, await also_waiting
+
+    try:
+        free, stored_while_locked, (one, _), (two, _) = async_to_sync(scenario)()
+    finally:
+        release.set()
+        holder.join(10)
+    assert free[0].body == "not held up"
+    assert not stored_while_locked
+    assert (one.seq, two.seq) == (2, 3)
+    assert stored_bodies(locked_chat)[1:] == [(2, "one"), (3, "two")]
+
+
+@postgresql_only
+def test_without_waiting_a_locked_chat_comes_back_busy(agent):
+    chat = start()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_row():
+        with transaction.atomic():
+            Conversation.objects.select_for_update().get(pk=chat.pk)
+            holding.set()
+            release.wait(30)
+        connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert holding.wait(10)
+        # Had it waited, it would have stored the message once the hold ended.
+        [(result, events)] = post_messages([from_citizen(chat, "hi")], wait=False)
+    finally:
+        release.set()
+        holder.join(10)
+    assert isinstance(result, Busy) and events == []
+    assert stored_bodies(chat)[-1][1] != "hi"

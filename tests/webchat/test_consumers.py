@@ -176,6 +176,57 @@ def test_a_conversation_both_ways(citizen, agent):
     assert reply["seq"] == heard["seq"] + 1
 
 
+def test_the_sender_gets_their_own_message_once_in_the_answer_and_other_tabs_too(
+    citizen, agent
+):
+    """The ack carries the stored message: the page that sent it shows it
+    from there (its own connection, which the at-most-once broadcast is
+    not), and is not sent the broadcast as well; the person's other tab and
+    the agent get the broadcast."""
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        person = socket("/ws/chat/", cookie_of(citizen))
+        other_tab = socket("/ws/chat/", cookie_of(citizen))
+        console = socket("/ws/agent/", agent_cookie)
+        for ws in (person, other_tab, console):
+            await ws.connect()
+        await console.send_json_to({"type": "accept"})
+        conversation = (await receive_until(console, "conversation"))["conversation"]
+        await next_message(person, sender="system")
+        await person.send_json_to({"type": "message", "body": "Hi", "client_id": "c1"})
+        ack = await receive_until(person, "ack")
+        in_other_tab = await next_message(other_tab, sender="citizen")
+        heard = await next_message(console, sender="citizen")
+        # The agent answers: the next message the sender's page gets is that
+        # answer, not a second copy of its own; and the same for the agent.
+        await console.send_json_to(
+            {
+                "type": "message",
+                "conversation": conversation["id"],
+                "body": "Hello",
+                "client_id": "a1",
+            }
+        )
+        agents_ack = await receive_until(console, "ack")
+        next_for_person = await receive_until(person, "message")
+        await person.send_json_to({"type": "message", "body": "Ok", "client_id": "c2"})
+        next_for_console = await receive_until(console, "message")
+        for ws in (person, other_tab, console):
+            await ws.disconnect()
+        return ack, in_other_tab, heard, agents_ack, next_for_person, next_for_console
+
+    ack, in_other_tab, heard, agents_ack, next_for_person, next_for_console = run(
+        scenario
+    )
+    assert ack["message"] == in_other_tab == heard
+    assert ack["message"]["body"] == "Hi" and ack["seq"] == heard["seq"]
+    assert next_for_person["message"]["body"] == "Hello"
+    assert agents_ack["message"]["body"] == "Hello"
+    # Not its own "Hello" again: the person's next message.
+    assert next_for_console["message"]["body"] == "Ok"
+
+
 def test_a_message_sent_again_reaches_the_agent_again_but_is_stored_once(
     citizen, agent
 ):
@@ -263,7 +314,8 @@ def test_internal_notes_never_reach_the_citizen(citizen, agent):
                 "client_id": "n1",
             }
         )
-        note = await next_message(console, sender="note")
+        # The console's own copy of its note comes with the answer to it.
+        note = (await receive_until(console, "ack"))["message"]
         await console.send_json_to(
             {
                 "type": "message",
@@ -494,6 +546,7 @@ def test_a_transfer_moves_the_chat_between_consoles(citizen, agent, django_user_
         "type": "error",
         "code": "not_yours",
         "conversation": conversation["id"],
+        "client_id": "x",
     }
 
 

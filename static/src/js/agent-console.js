@@ -517,7 +517,9 @@ if (root) {
         if (chat) chat.sequence.receive(data.message);
         break;
       case "ack":
+        // The stored message or note, with its number: the console's own copy.
         outbox.delete(data.client_id);
+        if (chat && data.message) chat.sequence.receive(data.message);
         break;
       case "typing":
         if (!chat) break;

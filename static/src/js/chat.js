@@ -94,7 +94,9 @@ if (root) {
         sequence.skip(data.seqs);
         break;
       case "ack":
+        // The stored message, with its number: this page's own copy of it.
         outbox.delete(data.client_id);
+        if (data.message) sequence.receive(data.message);
         break;
       case "queue":
         say(
@@ -119,9 +121,10 @@ if (root) {
         clearTimeout(pongDue);
         break;
       case "error":
-        if (data.code === "too_fast") {
-          say(strings.too_fast);
-          // The refused message stays in the outbox: send it again shortly.
+        if (data.code === "too_fast" || data.code === "try_again") {
+          if (data.code === "too_fast") say(strings.too_fast);
+          // The message was not stored and stays in the outbox: send it
+          // again shortly (the server stores it once, by its id).
           const body = outbox.get(data.client_id);
           if (body !== undefined) {
             setTimeout(() => send({ type: "message", body, client_id: data.client_id }), 1200);
