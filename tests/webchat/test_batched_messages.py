@@ -3,6 +3,7 @@ per-process writer that gathers them (webchat/writer.py)."""
 
 import asyncio
 import threading
+from contextlib import contextmanager
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -337,24 +338,35 @@ def test_a_message_that_fails_in_the_database_fails_alone(agent):
     assert stored_bodies(fine)[-1] == (2, "stored")
 
 
-@postgresql_only
-def test_a_chat_locked_by_other_work_holds_up_no_other_chat(agent):
-    """An agent turning a chat into a report holds its row for a moment; the
-    writer does not wait for it with everybody else's messages: those are
-    stored at once, and the locked chat's message once the lock is gone."""
-    locked_chat, free_chat = start(), start()
+@contextmanager
+def row_held_by_other_work(chat):
+    """The chat's row locked in another connection's open transaction (as an
+    agent turning the chat into a report holds it), until the block ends."""
     holding, release = threading.Event(), threading.Event()
 
     def hold_the_row():
         with transaction.atomic():
-            Conversation.objects.select_for_update().get(pk=locked_chat.pk)
+            Conversation.objects.select_for_update().get(pk=chat.pk)
             holding.set()
             release.wait(30)
         connection.close()
 
     holder = threading.Thread(target=hold_the_row)
     holder.start()
-    assert holding.wait(10)
+    try:
+        assert holding.wait(10)
+        yield release
+    finally:
+        release.set()
+        holder.join(10)
+
+
+@postgresql_only
+def test_a_chat_locked_by_other_work_holds_up_no_other_chat(agent):
+    """An agent turning a chat into a report holds its row for a moment; the
+    writer does not wait for it with everybody else's messages: those are
+    stored at once, and the locked chat's message once the lock is gone."""
+    locked_chat, free_chat = start(), start()
 
     async def scenario():
         writer = MessageWriter(store_messages)
@@ -369,11 +381,8 @@ def test_a_chat_locked_by_other_work_holds_up_no_other_chat(agent):
         release.set()
         return free, stored_while_locked, await waiting, await also_waiting
 
-    try:
+    with row_held_by_other_work(locked_chat) as release:
         free, stored_while_locked, (one, _), (two, _) = async_to_sync(scenario)()
-    finally:
-        release.set()
-        holder.join(10)
     assert free[0].body == "not held up"
     assert not stored_while_locked
     assert (one.seq, two.seq) == (2, 3)
@@ -383,23 +392,8 @@ def test_a_chat_locked_by_other_work_holds_up_no_other_chat(agent):
 @postgresql_only
 def test_without_waiting_a_locked_chat_comes_back_busy(agent):
     chat = start()
-    holding, release = threading.Event(), threading.Event()
-
-    def hold_the_row():
-        with transaction.atomic():
-            Conversation.objects.select_for_update().get(pk=chat.pk)
-            holding.set()
-            release.wait(30)
-        connection.close()
-
-    holder = threading.Thread(target=hold_the_row)
-    holder.start()
-    try:
-        assert holding.wait(10)
+    with row_held_by_other_work(chat):
         # Had it waited, it would have stored the message once the hold ended.
         [(result, events)] = post_messages([from_citizen(chat, "hi")], wait=False)
-    finally:
-        release.set()
-        holder.join(10)
     assert isinstance(result, Busy) and events == []
     assert stored_bodies(chat)[-1][1] != "hi"
