@@ -209,6 +209,10 @@ def open_setup_link(request, site):
         logout(request)
         user = request.user
     request.session[setup_links.OPENED] = link.pk
+    # A new session key, so the link is this browser's alone: a session
+    # cookie someone else set in it (they know the password, and sign in
+    # with that cookie, or signed in before they set it) no longer has it.
+    request.session.cycle_key()
     if user.is_authenticated:
         return redirect(enrol_url)
     messages.info(

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -122,6 +123,51 @@ def test_a_link_without_the_password_only_asks_for_the_password(newcomer):
     assert wrong.status_code == 200
     assert client.get(ENROL)["Location"].startswith("/admin/login/")
     assert not TOTPDevice.objects.filter(user=newcomer).exists()
+
+
+# --- A session cookie set in the newcomer's browser by someone else ----------
+
+
+def plant_session_of(client, in_browser) -> None:
+    """Someone sets their own session cookie in another person's browser (a
+    shared computer, a neighbouring subdomain's cookie): both now send it."""
+    in_browser.cookies[django_settings.SESSION_COOKIE_NAME] = client.session.session_key
+
+
+def test_a_planted_session_does_not_carry_the_link_to_whoever_planted_it(newcomer):
+    someone = Client()
+    browser = Client()
+    plant_session_of(someone, in_browser=browser)
+    browser.get(setup_link_for(newcomer))
+
+    # They know the password, and sign in with the cookie they planted.
+    sign_in(someone, newcomer)
+    response = someone.get(ENROL)
+    assert response.status_code == 403
+    assert 'class="hr-key"' not in response.content.decode()
+    # The newcomer, signing in in their own browser, sets up the app.
+    sign_in(browser, newcomer)
+    set_up_with(browser)
+    assert TOTPDevice.objects.get(user=newcomer).confirmed
+
+
+def test_a_planted_signed_in_session_is_not_shared_once_the_link_is_opened(
+    newcomer,
+):
+    someone = Client()
+    sign_in(someone, newcomer)
+    browser = Client()
+    plant_session_of(someone, in_browser=browser)
+
+    assert browser.get(setup_link_for(newcomer))["Location"] == ENROL
+    key = key_on(browser.get(ENROL).content.decode())
+
+    # The session they signed in is no longer the one that has the link.
+    response = someone.get(ENROL)
+    assert response["Location"].startswith("/admin/login/")
+    sign_in(someone, newcomer)
+    assert key not in someone.get(ENROL).content.decode()
+    assert TOTPDevice.objects.filter(user=newcomer).count() == 1
 
 
 # --- Links that do not work --------------------------------------------------
