@@ -130,7 +130,7 @@ def confirm_enrolment(*, user, session, token: str, now: datetime) -> CodeCheck:
     inside the transaction.
     """
     with transaction.atomic():
-        link = setup_links.live_link_for_update(user=user, session=session)
+        link = setup_links.live_link_for_update(user=user, session=session, now=now)
         device = (
             TOTPDevice.objects.select_for_update()
             .filter(user=user, pk=session.get(ENROLLING_DEVICE) or 0)

@@ -10,8 +10,9 @@ account's password and brought that account's live link, in either order.
 A link is a random token, kept here only as its SHA-256 hash. It works for
 AUTHENTICATOR_SETUP_LINK_VALID_FOR after it is issued, and once: the first
 sign-in that brings it takes it, and from then on only that session may use
-it. A newer link for the account (a reset issues one) and the app being set
-up end it. Issuing, using, refusing and expiring are in the audit trail.
+it, until it expires. A newer link for the account (a reset issues one) and
+the app being set up end it. Issuing, using, refusing and expiring are in
+the audit trail.
 """
 
 import hashlib
@@ -43,7 +44,7 @@ class SetupLink(models.Model):
     class Ended(models.TextChoices):
         SET_UP = "set-up", _("the app was set up with it")
         REPLACED = "replaced", _("a newer link was issued")
-        EXPIRED = "expired", _("it expired unused")
+        EXPIRED = "expired", _("it expired before an app was set up with it")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -174,12 +175,12 @@ def take(*, user, session, now: datetime) -> SetupLink:
     audited. Taking is one conditional UPDATE: of two sessions taking the
     same link at once, one wins, on any database."""
     taken = SetupLink.objects.filter(pk=session.get(TAKEN) or 0, user=user).first()
-    if taken is not None and taken.ended_at is None:
+    if taken is not None and taken.ended_at is None and taken.expires_at > now:
         return taken
     session.pop(TAKEN, None)
     opened_id = session.pop(OPENED, None)
     if not opened_id:
-        refusal = Refusal.REPLACED if taken is not None else Refusal.NO_LINK
+        refusal = _why_taken_link_stopped(taken) if taken else Refusal.NO_LINK
         _refuse(user, user, refusal, now)
         raise LinkRefused(refusal, taken)
     with transaction.atomic():
@@ -205,12 +206,26 @@ def take(*, user, session, now: datetime) -> SetupLink:
     raise LinkRefused(refusal, link)
 
 
-def live_link_for_update(*, user, session) -> SetupLink | None:
-    """The link this session took, locked, if it still stands. Call inside
-    a transaction, before locking any of `user`'s devices."""
+def _why_taken_link_stopped(link: SetupLink) -> Refusal:
+    if link.ended_because == SetupLink.Ended.REPLACED:
+        return Refusal.REPLACED
+    if link.ended_because == SetupLink.Ended.SET_UP:
+        return Refusal.USED
+    return Refusal.EXPIRED
+
+
+def live_link_for_update(*, user, session, now: datetime) -> SetupLink | None:
+    """The link this session took, locked, if it still stands (not ended,
+    not expired). Call inside a transaction, before locking any of `user`'s
+    devices."""
     return (
         SetupLink.objects.select_for_update(of=("self",))
-        .filter(pk=session.get(TAKEN) or 0, user=user, ended_at__isnull=True)
+        .filter(
+            pk=session.get(TAKEN) or 0,
+            user=user,
+            ended_at__isnull=True,
+            expires_at__gt=now,
+        )
         .first()
     )
 
@@ -223,18 +238,18 @@ def finish(link: SetupLink, *, now: datetime) -> None:
 
 
 def end_expired(*, now: datetime) -> int:
-    """End the links that expired before anyone signed in with them, each in
-    the audit trail. Returns how many."""
+    """End the links that expired before an app was set up with them (used
+    to sign in or not), each in the audit trail. Returns how many."""
     ended = 0
     expired = SetupLink.objects.filter(
-        ended_at__isnull=True, used_at__isnull=True, expires_at__lte=now
+        ended_at__isnull=True, expires_at__lte=now
     ).values_list("pk", flat=True)
     for link_id in list(expired):
         with transaction.atomic():
             link = (
                 SetupLink.objects.select_for_update(of=("self",))
                 .select_related("user")
-                .filter(pk=link_id, ended_at__isnull=True, used_at__isnull=True)
+                .filter(pk=link_id, ended_at__isnull=True)
                 .first()
             )
             if link is None:
@@ -242,7 +257,12 @@ def end_expired(*, now: datetime) -> int:
             link.ended_at = now
             link.ended_because = SetupLink.Ended.EXPIRED
             link.save(update_fields=["ended_at", "ended_because"])
-            _record(None, link.user, Action.CHANGE, "A set-up link expired unused", now)
+            detail = (
+                "A set-up link expired unused"
+                if link.used_at is None
+                else "A set-up link expired before an app was set up with it"
+            )
+            _record(None, link.user, Action.CHANGE, detail, now)
             ended += 1
     return ended
 

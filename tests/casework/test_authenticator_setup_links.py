@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.audit import AuditEntry
+from casework.authenticators import confirm_enrolment
 from casework.models import StaffMember
 from casework.setup_links import SetupLink, hash_token
 from casework.tasks import end_expired_setup_links
@@ -195,6 +196,46 @@ def test_a_link_that_expires_between_opening_and_signing_in_is_refused(newcomer)
     assert response.status_code == 403
     assert "This set-up link has expired" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=newcomer).exists()
+
+
+def expire_links_of(user) -> None:
+    SetupLink.objects.filter(user=user).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def test_a_link_taken_but_not_finished_stops_working_when_it_expires(newcomer):
+    client = Client()
+    client.get(setup_link_for(newcomer))
+    sign_in(client, newcomer)
+    key = key_on(client.get(ENROL).content.decode())
+    expire_links_of(newcomer)
+
+    response = client.get(ENROL)
+    assert response.status_code == 403
+    assert "This set-up link has expired" in response.content.decode()
+    assert client.post(ENROL, {"token": code_from(key)}).status_code == 403
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
+    assert refusals("the link has expired").filter(user=newcomer).exists()
+
+
+def test_a_code_is_not_accepted_once_the_taken_link_has_expired(newcomer):
+    """The check made as the code is confirmed, under the link's lock (the
+    page checked it a moment before, but the link may expire in between)."""
+    client = Client()
+    client.get(setup_link_for(newcomer))
+    sign_in(client, newcomer)
+    key = key_on(client.get(ENROL).content.decode())
+    expire_links_of(newcomer)
+
+    check = confirm_enrolment(
+        user=newcomer,
+        session=client.session,
+        token=code_from(key),
+        now=timezone.now(),
+    )
+    assert check.link_ended
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
 
 
 def test_the_expiry_is_a_setting(newcomer, settings):
@@ -450,6 +491,29 @@ def test_links_that_expire_unused_are_ended_and_audited(newcomer, django_user_mo
     entry = AuditEntry.objects.get(detail="A set-up link expired unused")
     assert entry.object_reference == "newcomer"
     assert entry.user is None
+
+
+def test_links_taken_but_not_finished_by_their_expiry_are_ended_and_audited(
+    newcomer,
+):
+    client = Client()
+    client.get(setup_link_for(newcomer, now=timezone.now() - timedelta(hours=23)))
+    sign_in(client, newcomer)
+    assert client.get(ENROL).status_code == 200
+    assert end_expired_setup_links() == 0  # an hour left
+
+    expire_links_of(newcomer)
+    assert end_expired_setup_links() == 1
+    assert end_expired_setup_links() == 0
+
+    ended = SetupLink.objects.get(user=newcomer)
+    assert ended.ended_because == SetupLink.Ended.EXPIRED
+    entry = AuditEntry.objects.get(
+        detail="A set-up link expired before an app was set up with it"
+    )
+    assert entry.object_reference == "newcomer"
+    assert entry.user is None
+    assert "This set-up link has expired" in client.get(ENROL).content.decode()
 
 
 # --- The command line, for the first account ------------------------------------
