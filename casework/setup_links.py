@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -126,10 +127,25 @@ class IssuedLink:
     expires_at: datetime
 
 
+def lock_account(user) -> None:
+    """Lock `user`'s row until the transaction ends. Whatever issues a link
+    or sets up an app with one takes this lock first, then the links', then
+    the devices': two of them for one account run one after the other (two
+    clicks on "Create a set-up link" would otherwise each end the links
+    before them, neither see the other's new one, and leave two live).
+    FOR NO KEY UPDATE, so that rows which only refer to the account, such as
+    its audit entries, can still be written meanwhile."""
+    get_user_model().objects.select_for_update(no_key=True).filter(
+        pk=user.pk
+    ).values_list("pk").get()
+
+
 def issue(*, user, by, now: datetime) -> IssuedLink:
     """A new link for `user`, ending any earlier one. Call inside the
     transaction of what it belongs to (a reset); `by` is None from the
-    command line."""
+    command line. Locks the account first (lock_account: a second time
+    costs a query, not a wait, if the caller has)."""
+    lock_account(user)
     earlier = SetupLink.objects.filter(user=user, ended_at__isnull=True).update(
         ended_at=now, ended_because=SetupLink.Ended.REPLACED
     )
