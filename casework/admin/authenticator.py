@@ -215,14 +215,16 @@ def open_setup_link(request, site):
     request.session.cycle_key()
     if user.is_authenticated:
         return redirect(enrol_url)
+    # Not whose account: a link forwarded or scanned by someone else would
+    # tell them a staff username. A sign-in with another account's password
+    # is refused the link (setup_links.take).
     messages.info(
         request,
         _(
-            "This set-up link is for the account %(username)s. Sign in with "
-            "its password and leave the code box empty: you are then shown "
-            "how to set up your authenticator app."
-        )
-        % {"username": link.user.get_username()},
+            "This is a set-up link for a staff account. Sign in with your own "
+            "username and password and leave the code box empty: you are then "
+            "shown how to set up your authenticator app."
+        ),
     )
     return _to_sign_in(request, enrol_url)
 

@@ -126,6 +126,19 @@ def test_a_link_without_the_password_only_asks_for_the_password(newcomer):
     assert not TOTPDevice.objects.filter(user=newcomer).exists()
 
 
+def test_the_link_does_not_say_whose_account_it_is_before_sign_in(newcomer):
+    """A forwarded or scanned link would otherwise tell whoever opens it
+    a staff username."""
+    client = Client()
+    response = client.get(setup_link_for(newcomer), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/admin/login/")
+    assert "newcomer" not in html
+    assert "newcomer" not in str(client.cookies)
+    assert "This is a set-up link for a staff account" in html
+    assert "Sign in with your own username and password" in html
+
+
 # --- A session cookie set in the newcomer's browser by someone else ----------
 
 
