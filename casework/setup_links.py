@@ -31,9 +31,11 @@ from casework import audit
 Action = audit.AuditEntry.Action
 
 # In the session: the link it opened (before signing in, say), and the link
-# it took, which it alone may set up an app with.
+# it took, which it alone may set up an app with; and that it was refused
+# for having no link, which the audit trail is told once a session.
 OPENED = "hr_setup_link_opened"
 TAKEN = "hr_setup_link_taken"
+NO_LINK_RECORDED = "hr_setup_link_no_link_recorded"
 
 
 def hash_token(token: str) -> str:
@@ -186,10 +188,11 @@ def open_link(*, token: str, by, now: datetime) -> SetupLink:
 
 def take(*, user, session, now: datetime) -> SetupLink:
     """The link this session may set up `user`'s app with: the one it took
-    before, while no newer one has replaced it, or else the one it opened,
-    taken now so that no other session can use it. Raises LinkRefused,
-    audited. Taking is one conditional UPDATE: of two sessions taking the
-    same link at once, one wins, on any database."""
+    before, while it stands (not replaced, not expired), or else the one it
+    opened, taken now so that no other session can use it. Raises
+    LinkRefused, audited (having no link at all: once a session). Taking is
+    one conditional UPDATE: of two sessions taking the same link at once,
+    one wins, on any database."""
     taken = SetupLink.objects.filter(pk=session.get(TAKEN) or 0, user=user).first()
     if taken is not None and taken.ended_at is None and taken.expires_at > now:
         return taken
@@ -197,7 +200,12 @@ def take(*, user, session, now: datetime) -> SetupLink:
     opened_id = session.pop(OPENED, None)
     if not opened_id:
         refusal = _why_taken_link_stopped(taken) if taken else Refusal.NO_LINK
-        _refuse(user, user, refusal, now)
+        if refusal != Refusal.NO_LINK or not session.get(NO_LINK_RECORDED):
+            _refuse(user, user, refusal, now)
+        if refusal == Refusal.NO_LINK:
+            # Every admin address leads here: each visit recorded would let
+            # anyone with only the password write to the trail without end.
+            session[NO_LINK_RECORDED] = True
         raise LinkRefused(refusal, taken)
     with transaction.atomic():
         won = SetupLink.objects.filter(

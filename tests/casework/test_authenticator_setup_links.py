@@ -112,6 +112,25 @@ def test_the_password_alone_is_told_to_ask_a_supervisor(newcomer):
     assert client.get("/admin/casework/case/")["Location"].startswith(ENROL)
 
 
+def test_the_password_alone_is_audited_once_a_session_however_often_it_asks(
+    newcomer,
+):
+    """Every admin address leads to the set-up page: each visit writing an
+    entry would let someone with only the password fill the audit trail."""
+    client = Client()
+    sign_in(client, newcomer)
+    for path in [ENROL, ENROL, "/admin/", "/admin/casework/case/", ENROL]:
+        assert client.get(path, follow=True).status_code == 403
+    assert refusals("no set-up link was opened").count() == 1
+
+    # Signing in again is another session: recorded again, once.
+    client.post("/admin/logout/")
+    sign_in(client, newcomer)
+    for _ in range(3):
+        assert client.get(ENROL).status_code == 403
+    assert refusals("no set-up link was opened").count() == 2
+
+
 def test_a_link_without_the_password_only_asks_for_the_password(newcomer):
     client = Client()
     response = client.get(setup_link_for(newcomer))
