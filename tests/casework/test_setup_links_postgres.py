@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework import authenticators, setup_links
+from casework.audit import AuditEntry
 from casework.setup_links import SetupLink
 from tests.casework.staff import make_staff
 
@@ -158,3 +159,50 @@ def test_a_reset_while_a_code_is_being_confirmed_waits_its_turn(newcomer, monkey
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     assert SetupLink.objects.get(pk=link.pk).ended_because == SetupLink.Ended.SET_UP
     assert SetupLink.objects.filter(user=newcomer, ended_at__isnull=True).count() == 1
+
+
+class SessionThatWaits(dict):
+    """A session that, once take() has read the link it took (none) and the
+    link it opened, waits for the other session to get as far."""
+
+    def __init__(self, barrier: threading.Barrier, **items):
+        super().__init__(**items)
+        self.barrier = barrier
+
+    def pop(self, key, *default):
+        value = super().pop(key, *default)
+        if key == setup_links.OPENED:
+            meet_or_go_on(self.barrier)
+        return value
+
+
+def test_a_link_opened_in_two_browsers_signed_in_at_once_is_taken_by_one(newcomer):
+    token = authenticators.reset_from_command_line(
+        user=newcomer, now=timezone.now()
+    ).token
+    link = setup_links.open_link(token=token, by=newcomer, now=timezone.now())
+    barrier = threading.Barrier(2)
+    sessions = [
+        SessionThatWaits(barrier, **{setup_links.OPENED: link.pk}) for _ in range(2)
+    ]
+
+    def take_in(session):
+        return lambda: setup_links.take(
+            user=newcomer, session=session, now=timezone.now()
+        )
+
+    outcomes = at_once(*(take_in(session) for session in sessions))
+
+    assert barrier.n_waiting == 0 and not barrier.broken  # both got this far
+    won = [outcome for outcome in outcomes if isinstance(outcome, SetupLink)]
+    lost = [o for o in outcomes if isinstance(o, setup_links.LinkRefused)]
+    assert len(won) == 1 and len(lost) == 1, outcomes
+    assert lost[0].refusal == setup_links.Refusal.USED
+    winner = sessions[outcomes.index(won[0])]
+    loser = sessions[outcomes.index(lost[0])]
+    assert winner[setup_links.TAKEN] == link.pk
+    assert setup_links.TAKEN not in loser
+    assert SetupLink.objects.get(pk=link.pk).used_at is not None
+    entries = AuditEntry.objects.filter(object_reference="newcomer")
+    assert entries.filter(detail="Signed in with a set-up link").count() == 1
+    assert entries.filter(detail__contains="the link was used already").count() == 1
