@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -472,16 +474,22 @@ def test_staff_in_no_team_are_on_the_staff_page_and_can_be_given_a_link(
 
 
 def test_staff_accounts_made_before_are_put_on_the_staff_page(django_user_model):
-    from django.apps import apps
-
+    """The migration's function, given the models as they were before it
+    (as `migrate` gives them: none of today's methods, managers or signals,
+    such as the one that now makes the row when a staff account is saved)."""
     add_staff_members = importlib.import_module(
         "casework.migrations.0010_every_staff_account_is_a_staff_member"
     ).add_staff_members
+    models_before = (
+        MigrationExecutor(connection)
+        .loader.project_state(("casework", "0009_authenticator_setup_links"))
+        .apps
+    )
     editor = make_staff(django_user_model, "editor", "older-editor")
     StaffMember.objects.filter(user=editor).delete()
     django_user_model.objects.create_user("not-staff", password="x" * 20)
 
-    add_staff_members(apps, None)
+    add_staff_members(models_before, None)  # it makes no schema change
 
     assert StaffMember.objects.get(user=editor).team is None
     assert not StaffMember.objects.filter(user__username="not-staff").exists()
