@@ -123,14 +123,15 @@ def confirm_enrolment(*, user, session, token: str, now: datetime) -> CodeCheck:
     """Confirm the device this session is setting up if `token` is a code it
     makes now, and the set-up link the session took still stands.
 
-    Locks the link's row, then the device's (a reset ends links before it
-    deletes devices: the same order). A wrong code is counted by django-otp's
-    throttle (each failure doubles the wait before the next try); that count
-    is committed, which is why the outcome is returned rather than raised
-    inside the transaction.
+    Locks the account's row, then the link's, then the device's: the order
+    a reset takes them in (setup_links.lock_account). A wrong code is
+    counted by django-otp's throttle (each failure doubles the wait before
+    the next try); that count is committed, which is why the outcome is
+    returned rather than raised inside the transaction.
     """
     with transaction.atomic():
-        link = setup_links.live_link_for_update(user=user, session=session)
+        setup_links.lock_account(user)
+        link = setup_links.live_link_for_update(user=user, session=session, now=now)
         device = (
             TOTPDevice.objects.select_for_update()
             .filter(user=user, pk=session.get(ENROLLING_DEVICE) or 0)
@@ -205,9 +206,12 @@ def reset_from_command_line(*, user, now: datetime) -> IssuedLink:
 
 @transaction.atomic
 def _start_again(*, user, by, now: datetime, reason: str) -> IssuedLink:
+    # The account, then its links, then its devices: the lock order of
+    # confirm_enrolment. A second reset at once waits here, then finds the
+    # first one's link and ends it.
+    setup_links.lock_account(user)
     if has_authenticator(user):
         _record(by, user, Action.CHANGE, "Reset the authenticator app", now, reason)
-    # Links first, then devices: the lock order of confirm_enrolment.
     issued = setup_links.issue(user=user, by=by, now=now)
     TOTPDevice.objects.filter(user=user).delete()
     return issued

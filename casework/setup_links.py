@@ -10,8 +10,9 @@ account's password and brought that account's live link, in either order.
 A link is a random token, kept here only as its SHA-256 hash. It works for
 AUTHENTICATOR_SETUP_LINK_VALID_FOR after it is issued, and once: the first
 sign-in that brings it takes it, and from then on only that session may use
-it. A newer link for the account (a reset issues one) and the app being set
-up end it. Issuing, using, refusing and expiring are in the audit trail.
+it, until it expires. A newer link for the account (a reset issues one) and
+the app being set up end it. Issuing, using, refusing and expiring are in
+the audit trail.
 """
 
 import hashlib
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,9 +31,11 @@ from casework import audit
 Action = audit.AuditEntry.Action
 
 # In the session: the link it opened (before signing in, say), and the link
-# it took, which it alone may set up an app with.
+# it took, which it alone may set up an app with; and that it was refused
+# for having no link, which the audit trail is told once a session.
 OPENED = "hr_setup_link_opened"
 TAKEN = "hr_setup_link_taken"
+NO_LINK_RECORDED = "hr_setup_link_no_link_recorded"
 
 
 def hash_token(token: str) -> str:
@@ -43,7 +47,7 @@ class SetupLink(models.Model):
     class Ended(models.TextChoices):
         SET_UP = "set-up", _("the app was set up with it")
         REPLACED = "replaced", _("a newer link was issued")
-        EXPIRED = "expired", _("it expired unused")
+        EXPIRED = "expired", _("it expired before an app was set up with it")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -125,10 +129,25 @@ class IssuedLink:
     expires_at: datetime
 
 
+def lock_account(user) -> None:
+    """Lock `user`'s row until the transaction ends. Whatever issues a link
+    or sets up an app with one takes this lock first, then the links', then
+    the devices': two of them for one account run one after the other (two
+    clicks on "Create a set-up link" would otherwise each end the links
+    before them, neither see the other's new one, and leave two live).
+    FOR NO KEY UPDATE, so that rows which only refer to the account, such as
+    its audit entries, can still be written meanwhile."""
+    get_user_model().objects.select_for_update(no_key=True).filter(
+        pk=user.pk
+    ).values_list("pk").get()
+
+
 def issue(*, user, by, now: datetime) -> IssuedLink:
     """A new link for `user`, ending any earlier one. Call inside the
     transaction of what it belongs to (a reset); `by` is None from the
-    command line."""
+    command line. Locks the account first (lock_account: a second time
+    costs a query, not a wait, if the caller has)."""
+    lock_account(user)
     earlier = SetupLink.objects.filter(user=user, ended_at__isnull=True).update(
         ended_at=now, ended_because=SetupLink.Ended.REPLACED
     )
@@ -169,18 +188,24 @@ def open_link(*, token: str, by, now: datetime) -> SetupLink:
 
 def take(*, user, session, now: datetime) -> SetupLink:
     """The link this session may set up `user`'s app with: the one it took
-    before, while no newer one has replaced it, or else the one it opened,
-    taken now so that no other session can use it. Raises LinkRefused,
-    audited. Taking is one conditional UPDATE: of two sessions taking the
-    same link at once, one wins, on any database."""
+    before, while it stands (not replaced, not expired), or else the one it
+    opened, taken now so that no other session can use it. Raises
+    LinkRefused, audited (having no link at all: once a session). Taking is
+    one conditional UPDATE: of two sessions taking the same link at once,
+    one wins, on any database."""
     taken = SetupLink.objects.filter(pk=session.get(TAKEN) or 0, user=user).first()
-    if taken is not None and taken.ended_at is None:
+    if taken is not None and taken.ended_at is None and taken.expires_at > now:
         return taken
     session.pop(TAKEN, None)
     opened_id = session.pop(OPENED, None)
     if not opened_id:
-        refusal = Refusal.REPLACED if taken is not None else Refusal.NO_LINK
-        _refuse(user, user, refusal, now)
+        refusal = _why_taken_link_stopped(taken) if taken else Refusal.NO_LINK
+        if refusal != Refusal.NO_LINK or not session.get(NO_LINK_RECORDED):
+            _refuse(user, user, refusal, now)
+        if refusal == Refusal.NO_LINK:
+            # Every admin address leads here: each visit recorded would let
+            # anyone with only the password write to the trail without end.
+            session[NO_LINK_RECORDED] = True
         raise LinkRefused(refusal, taken)
     with transaction.atomic():
         won = SetupLink.objects.filter(
@@ -205,12 +230,26 @@ def take(*, user, session, now: datetime) -> SetupLink:
     raise LinkRefused(refusal, link)
 
 
-def live_link_for_update(*, user, session) -> SetupLink | None:
-    """The link this session took, locked, if it still stands. Call inside
-    a transaction, before locking any of `user`'s devices."""
+def _why_taken_link_stopped(link: SetupLink) -> Refusal:
+    if link.ended_because == SetupLink.Ended.REPLACED:
+        return Refusal.REPLACED
+    if link.ended_because == SetupLink.Ended.SET_UP:
+        return Refusal.USED
+    return Refusal.EXPIRED
+
+
+def live_link_for_update(*, user, session, now: datetime) -> SetupLink | None:
+    """The link this session took, locked, if it still stands (not ended,
+    not expired). Call inside a transaction, before locking any of `user`'s
+    devices."""
     return (
         SetupLink.objects.select_for_update(of=("self",))
-        .filter(pk=session.get(TAKEN) or 0, user=user, ended_at__isnull=True)
+        .filter(
+            pk=session.get(TAKEN) or 0,
+            user=user,
+            ended_at__isnull=True,
+            expires_at__gt=now,
+        )
         .first()
     )
 
@@ -223,18 +262,18 @@ def finish(link: SetupLink, *, now: datetime) -> None:
 
 
 def end_expired(*, now: datetime) -> int:
-    """End the links that expired before anyone signed in with them, each in
-    the audit trail. Returns how many."""
+    """End the links that expired before an app was set up with them (used
+    to sign in or not), each in the audit trail. Returns how many."""
     ended = 0
     expired = SetupLink.objects.filter(
-        ended_at__isnull=True, used_at__isnull=True, expires_at__lte=now
+        ended_at__isnull=True, expires_at__lte=now
     ).values_list("pk", flat=True)
     for link_id in list(expired):
         with transaction.atomic():
             link = (
                 SetupLink.objects.select_for_update(of=("self",))
                 .select_related("user")
-                .filter(pk=link_id, ended_at__isnull=True, used_at__isnull=True)
+                .filter(pk=link_id, ended_at__isnull=True)
                 .first()
             )
             if link is None:
@@ -242,7 +281,12 @@ def end_expired(*, now: datetime) -> int:
             link.ended_at = now
             link.ended_because = SetupLink.Ended.EXPIRED
             link.save(update_fields=["ended_at", "ended_because"])
-            _record(None, link.user, Action.CHANGE, "A set-up link expired unused", now)
+            detail = (
+                "A set-up link expired unused"
+                if link.used_at is None
+                else "A set-up link expired before an app was set up with it"
+            )
+            _record(None, link.user, Action.CHANGE, detail, now)
             ended += 1
     return ended
 

@@ -214,7 +214,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intelligence.tasks.delete_expired_drafts",
         "schedule": 3600.0,
     },
-    # Set-up links for authenticator apps that expired unused: in the audit trail.
+    # Set-up links for authenticator apps that expired before an app was set up
+    # with them: ended, and in the audit trail.
     "end-expired-setup-links": {
         "task": "casework.tasks.end_expired_setup_links",
         "schedule": 900.0,

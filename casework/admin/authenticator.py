@@ -209,16 +209,22 @@ def open_setup_link(request, site):
         logout(request)
         user = request.user
     request.session[setup_links.OPENED] = link.pk
+    # A new session key, so the link is this browser's alone: a session
+    # cookie someone else set in it (they know the password, and sign in
+    # with that cookie, or signed in before they set it) no longer has it.
+    request.session.cycle_key()
     if user.is_authenticated:
         return redirect(enrol_url)
+    # Not whose account: a link forwarded or scanned by someone else would
+    # tell them a staff username. A sign-in with another account's password
+    # is refused the link (setup_links.take).
     messages.info(
         request,
         _(
-            "This set-up link is for the account %(username)s. Sign in with "
-            "its password and leave the code box empty: you are then shown "
-            "how to set up your authenticator app."
-        )
-        % {"username": link.user.get_username()},
+            "This is a set-up link for a staff account. Sign in with your own "
+            "username and password and leave the code box empty: you are then "
+            "shown how to set up your authenticator app."
+        ),
     )
     return _to_sign_in(request, enrol_url)
 

@@ -53,7 +53,7 @@ def test_a_set_up_link_then_the_password_lead_a_newcomer_to_set_up_their_app(
     to_sign_in = client.get(setup_link_for(newcomer))
     assert to_sign_in["Location"].startswith("/admin/login/")
     login_page = client.get(to_sign_in["Location"]).content.decode()
-    assert "This set-up link is for the account newcomer" in login_page
+    assert "This is a set-up link for a staff account" in login_page
     response = client.post(
         to_sign_in["Location"],
         {"username": "newcomer", "password": PASSWORD, "otp_token": ""},

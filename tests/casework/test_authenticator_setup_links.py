@@ -7,13 +7,17 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from casework.audit import AuditEntry
+from casework.authenticators import confirm_enrolment
 from casework.models import StaffMember
 from casework.setup_links import SetupLink, hash_token
 from casework.tasks import end_expired_setup_links
@@ -110,6 +114,25 @@ def test_the_password_alone_is_told_to_ask_a_supervisor(newcomer):
     assert client.get("/admin/casework/case/")["Location"].startswith(ENROL)
 
 
+def test_the_password_alone_is_audited_once_a_session_however_often_it_asks(
+    newcomer,
+):
+    """Every admin address leads to the set-up page: each visit writing an
+    entry would let someone with only the password fill the audit trail."""
+    client = Client()
+    sign_in(client, newcomer)
+    for path in [ENROL, ENROL, "/admin/", "/admin/casework/case/", ENROL]:
+        assert client.get(path, follow=True).status_code == 403
+    assert refusals("no set-up link was opened").count() == 1
+
+    # Signing in again is another session: recorded again, once.
+    client.post("/admin/logout/")
+    sign_in(client, newcomer)
+    for _ in range(3):
+        assert client.get(ENROL).status_code == 403
+    assert refusals("no set-up link was opened").count() == 2
+
+
 def test_a_link_without_the_password_only_asks_for_the_password(newcomer):
     client = Client()
     response = client.get(setup_link_for(newcomer))
@@ -122,6 +145,64 @@ def test_a_link_without_the_password_only_asks_for_the_password(newcomer):
     assert wrong.status_code == 200
     assert client.get(ENROL)["Location"].startswith("/admin/login/")
     assert not TOTPDevice.objects.filter(user=newcomer).exists()
+
+
+def test_the_link_does_not_say_whose_account_it_is_before_sign_in(newcomer):
+    """A forwarded or scanned link would otherwise tell whoever opens it
+    a staff username."""
+    client = Client()
+    response = client.get(setup_link_for(newcomer), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/admin/login/")
+    assert "newcomer" not in html
+    assert "newcomer" not in str(client.cookies)
+    assert "This is a set-up link for a staff account" in html
+    assert "Sign in with your own username and password" in html
+
+
+# --- A session cookie set in the newcomer's browser by someone else ----------
+
+
+def plant_session_of(client, in_browser) -> None:
+    """Someone sets their own session cookie in another person's browser (a
+    shared computer, a neighbouring subdomain's cookie): both now send it."""
+    in_browser.cookies[django_settings.SESSION_COOKIE_NAME] = client.session.session_key
+
+
+def test_a_planted_session_does_not_carry_the_link_to_whoever_planted_it(newcomer):
+    someone = Client()
+    browser = Client()
+    plant_session_of(someone, in_browser=browser)
+    browser.get(setup_link_for(newcomer))
+
+    # They know the password, and sign in with the cookie they planted.
+    sign_in(someone, newcomer)
+    response = someone.get(ENROL)
+    assert response.status_code == 403
+    assert 'class="hr-key"' not in response.content.decode()
+    # The newcomer, signing in in their own browser, sets up the app.
+    sign_in(browser, newcomer)
+    set_up_with(browser)
+    assert TOTPDevice.objects.get(user=newcomer).confirmed
+
+
+def test_a_planted_signed_in_session_is_not_shared_once_the_link_is_opened(
+    newcomer,
+):
+    someone = Client()
+    sign_in(someone, newcomer)
+    browser = Client()
+    plant_session_of(someone, in_browser=browser)
+
+    assert browser.get(setup_link_for(newcomer))["Location"] == ENROL
+    key = key_on(browser.get(ENROL).content.decode())
+
+    # The session they signed in is no longer the one that has the link.
+    response = someone.get(ENROL)
+    assert response["Location"].startswith("/admin/login/")
+    sign_in(someone, newcomer)
+    assert key not in someone.get(ENROL).content.decode()
+    assert TOTPDevice.objects.filter(user=newcomer).count() == 1
 
 
 # --- Links that do not work --------------------------------------------------
@@ -149,6 +230,46 @@ def test_a_link_that_expires_between_opening_and_signing_in_is_refused(newcomer)
     assert response.status_code == 403
     assert "This set-up link has expired" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=newcomer).exists()
+
+
+def expire_links_of(user) -> None:
+    SetupLink.objects.filter(user=user).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def test_a_link_taken_but_not_finished_stops_working_when_it_expires(newcomer):
+    client = Client()
+    client.get(setup_link_for(newcomer))
+    sign_in(client, newcomer)
+    key = key_on(client.get(ENROL).content.decode())
+    expire_links_of(newcomer)
+
+    response = client.get(ENROL)
+    assert response.status_code == 403
+    assert "This set-up link has expired" in response.content.decode()
+    assert client.post(ENROL, {"token": code_from(key)}).status_code == 403
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
+    assert refusals("the link has expired").filter(user=newcomer).exists()
+
+
+def test_a_code_is_not_accepted_once_the_taken_link_has_expired(newcomer):
+    """The check made as the code is confirmed, under the link's lock (the
+    page checked it a moment before, but the link may expire in between)."""
+    client = Client()
+    client.get(setup_link_for(newcomer))
+    sign_in(client, newcomer)
+    key = key_on(client.get(ENROL).content.decode())
+    expire_links_of(newcomer)
+
+    check = confirm_enrolment(
+        user=newcomer,
+        session=client.session,
+        token=code_from(key),
+        now=timezone.now(),
+    )
+    assert check.link_ended
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
 
 
 def test_the_expiry_is_a_setting(newcomer, settings):
@@ -353,16 +474,22 @@ def test_staff_in_no_team_are_on_the_staff_page_and_can_be_given_a_link(
 
 
 def test_staff_accounts_made_before_are_put_on_the_staff_page(django_user_model):
-    from django.apps import apps
-
+    """The migration's function, given the models as they were before it
+    (as `migrate` gives them: none of today's methods, managers or signals,
+    such as the one that now makes the row when a staff account is saved)."""
     add_staff_members = importlib.import_module(
         "casework.migrations.0010_every_staff_account_is_a_staff_member"
     ).add_staff_members
+    models_before = (
+        MigrationExecutor(connection)
+        .loader.project_state(("casework", "0009_authenticator_setup_links"))
+        .apps
+    )
     editor = make_staff(django_user_model, "editor", "older-editor")
     StaffMember.objects.filter(user=editor).delete()
     django_user_model.objects.create_user("not-staff", password="x" * 20)
 
-    add_staff_members(apps, None)
+    add_staff_members(models_before, None)  # it makes no schema change
 
     assert StaffMember.objects.get(user=editor).team is None
     assert not StaffMember.objects.filter(user__username="not-staff").exists()
@@ -404,6 +531,29 @@ def test_links_that_expire_unused_are_ended_and_audited(newcomer, django_user_mo
     entry = AuditEntry.objects.get(detail="A set-up link expired unused")
     assert entry.object_reference == "newcomer"
     assert entry.user is None
+
+
+def test_links_taken_but_not_finished_by_their_expiry_are_ended_and_audited(
+    newcomer,
+):
+    client = Client()
+    client.get(setup_link_for(newcomer, now=timezone.now() - timedelta(hours=23)))
+    sign_in(client, newcomer)
+    assert client.get(ENROL).status_code == 200
+    assert end_expired_setup_links() == 0  # an hour left
+
+    expire_links_of(newcomer)
+    assert end_expired_setup_links() == 1
+    assert end_expired_setup_links() == 0
+
+    ended = SetupLink.objects.get(user=newcomer)
+    assert ended.ended_because == SetupLink.Ended.EXPIRED
+    entry = AuditEntry.objects.get(
+        detail="A set-up link expired before an app was set up with it"
+    )
+    assert entry.object_reference == "newcomer"
+    assert entry.user is None
+    assert "This set-up link has expired" in client.get(ENROL).content.decode()
 
 
 # --- The command line, for the first account ------------------------------------

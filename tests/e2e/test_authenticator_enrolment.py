@@ -67,7 +67,7 @@ def test_a_newcomer_sets_up_their_app_and_reaches_the_cases(
     page = either_page
     page.goto(live_server.url + setup_link_for(newcomer))
     expect(
-        page.get_by_text("This set-up link is for the account newcomer")
+        page.get_by_text("This is a set-up link for a staff account")
     ).to_be_visible()
     sign_in_with_password(page, "newcomer")
 
