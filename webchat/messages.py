@@ -258,27 +258,33 @@ def post_messages(batch: list[Outgoing], *, wait: bool = True) -> list[Posted]:
     return results
 
 
-def batch_statements() -> tuple[str, str]:
-    """The two statements that store a batch: lock its chats, then number
-    and insert its messages (parameters: arrays, one element a message)."""
+def batch_statement(*, wait: bool) -> str:
+    """The one statement that stores a batch (parameters: arrays, one
+    element a message; then the citizen sender and the ended status). It
+    gives a row for each chat it locked: the chat, and the stored message's
+    id and number, or NULLs when that message may not be stored.
+
+    It locks the chats' rows first, in the order of their ids (PostgreSQL
+    sorts before it locks), so two processes storing for the same chats at
+    once wait for each other instead of deadlocking; without `wait` it skips
+    rows other work has locked (and waits for nothing, so cannot deadlock).
+    """
     conversation_table = Conversation._meta.db_table
     message_table = Message._meta.db_table
-    # The chats' rows are locked in the order of their ids first, so two
-    # processes storing for the same chats at once wait for each other
-    # instead of deadlocking.
-    lock = (
-        f"SELECT id FROM {conversation_table} "  # noqa: S608
-        "WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
-    )
-    store = (
+    skip = "" if wait else " SKIP LOCKED"
+    return (
         "WITH input AS (SELECT * FROM unnest("  # noqa: S608
         "%s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::text[], "
         "%s::boolean[], %s::timestamptz[], %s::bigint[]) AS t(conversation_id, "
         "sender, author_id, body, client_id, flagged, created_at, held_by)), "
+        f"locked AS MATERIALIZED (SELECT id FROM {conversation_table} "
+        "WHERE id IN (SELECT conversation_id FROM input) "
+        f"ORDER BY id FOR UPDATE{skip}), "
         f"numbered AS (UPDATE {conversation_table} AS c "
         "SET last_seq = c.last_seq + 1, last_citizen_activity = CASE "
         "WHEN i.sender = %s THEN i.created_at ELSE c.last_citizen_activity END "
-        "FROM input AS i WHERE c.id = i.conversation_id AND c.status <> %s "
+        "FROM input AS i JOIN locked AS l ON l.id = i.conversation_id "
+        "WHERE c.id = i.conversation_id AND c.status <> %s "
         "AND (i.held_by IS NULL OR c.agent_id = i.held_by) "
         "AND (i.client_id = '' OR NOT EXISTS ("
         f"SELECT 1 FROM {message_table} AS m WHERE "
@@ -286,22 +292,23 @@ def batch_statements() -> tuple[str, str]:
         # Says what the unique client_id index covers, so that index is
         # used: without it each message read every earlier one of its chat.
         "AND m.client_id <> '')) "
-        "RETURNING c.id, c.last_seq) "
-        f"INSERT INTO {message_table} (conversation_id, seq, sender, author_id, "
-        "body, client_id, flagged, created_at) "
+        "RETURNING c.id, c.last_seq), "
+        f"stored AS (INSERT INTO {message_table} (conversation_id, seq, sender, "
+        "author_id, body, client_id, flagged, created_at) "
         "SELECT i.conversation_id, n.last_seq, i.sender, i.author_id, i.body, "
         "i.client_id, i.flagged, i.created_at "
         "FROM numbered AS n JOIN input AS i ON i.conversation_id = n.id "
-        "RETURNING id, conversation_id, seq"
+        "RETURNING id, conversation_id, seq) "
+        "SELECT l.id, s.id, s.seq FROM locked AS l "
+        "LEFT JOIN stored AS s ON s.conversation_id = l.id"
     )
-    return lock, store
 
 
 def _store_together(
     ready: list[tuple[int, Message, object]], *, wait: bool
 ) -> tuple[set[int], set[int]]:
     """Number and insert the messages (the first for each chat) in one
-    transaction: the indexes of those stored, and (without `wait`) of those
+    statement: the indexes of those stored, and (without `wait`) of those
     whose chat was locked by other work. Those neither stored nor busy are
     taken one at a time after: a chat's second message, a chat that has
     ended, a resend. Nothing is stored together on SQLite; nor when the
@@ -313,25 +320,24 @@ def _store_together(
     firsts: dict[int, tuple[int, Message, object]] = {}
     for entry in ready:
         firsts.setdefault(entry[1].conversation_id, entry)
-    lock, store = batch_statements()
-    if not wait:
-        lock += " SKIP LOCKED"
+    taking = list(firsts.values())
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(lock, [list(firsts)])
-            locked = {row[0] for row in cursor.fetchall()}
-            taking = [entry for chat, entry in firsts.items() if chat in locked]
-            rows = []
-            if taking:
-                cursor.execute(store, _batch_parameters(taking))
-                rows = cursor.fetchall()
+        # One statement is one transaction; inside a caller's, only this
+        # statement is undone if it fails.
+        with (
+            transaction.atomic() if connection.in_atomic_block else nullcontext(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(batch_statement(wait=wait), _batch_parameters(taking))
+            rows = cursor.fetchall()
     except DatabaseError:
         return set(), set()
-    numbered = {conversation_id: (pk, seq) for pk, conversation_id, seq in rows}
+    locked = {chat: (pk, seq) for chat, pk, seq in rows}
     stored = set()
     for index, message, _ in taking:
-        if message.conversation_id in numbered:
-            message.pk, message.seq = numbered[message.conversation_id]
+        pk, seq = locked.get(message.conversation_id, (None, None))
+        if pk is not None:
+            message.pk, message.seq = pk, seq
             message._state.adding = False
             message._state.db = connection.alias
             stored.add(index)

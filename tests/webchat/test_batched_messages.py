@@ -15,7 +15,7 @@ from tests.webchat.conftest import make_agent
 from webchat import services
 from webchat.broadcast import public_group, staff_group
 from webchat.consumers import store_messages
-from webchat.messages import Busy, Outgoing, batch_statements, post_messages
+from webchat.messages import Busy, Outgoing, batch_statement, post_messages
 from webchat.models import Conversation, DangerPhrase, Message
 from webchat.writer import MessageWriter
 
@@ -286,7 +286,7 @@ def test_a_batch_finds_a_resend_by_its_index_not_by_reading_the_whole_chat(agent
     )
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Message._meta.db_table}")
-        _, store = batch_statements()
+        store = batch_statement(wait=False)
         now = timezone.now()
         cursor.execute(
             f"EXPLAIN {store}",
