@@ -41,6 +41,9 @@ control_socket_disable = True
 # logged, and query strings can carry resume tokens. Time, method, path,
 # protocol, status, size and duration are enough to operate the service.
 accesslog = "-"
+# And not the requests nginx does not log either: the intelligence journey,
+# and resume links (their token is in the path).
+logger_class = "hertsreport.access_log.AccessLog"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms %(p)s'

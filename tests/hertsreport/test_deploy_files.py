@@ -12,6 +12,7 @@ import re
 import runpy
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -360,6 +361,14 @@ def test_nginx_accepts_the_configuration(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_nginx_logs_neither_the_intelligence_journey_nor_resume_links():
+    conf = read_nginx()
+    for prefix in ("/tell-us", "/report/resume/"):
+        block = re.search(rf"location\s+{re.escape(prefix)}\s*\{{([^}}]*)\}}", conf)
+        assert block, f"a location of its own for {prefix}"
+        assert re.search(r"access_log\s+off;", block.group(1)), prefix
+
+
 # --- gunicorn -------------------------------------------------------------
 
 
@@ -414,3 +423,42 @@ def test_dockerfile_compiles_the_stylesheet_like_the_makefile():
     assert "pip install -c requirements.lock ." in dockerfile
     assert "collectstatic --noinput" in dockerfile
     assert re.search(r"^USER\s+(?!root\b)\w+", dockerfile, re.M)
+
+
+def test_gunicorn_logs_neither_the_intelligence_journey_nor_resume_links(
+    monkeypatch, tmp_path
+):
+    """gunicorn's own logger, as production configures it, fed the requests
+    it would log: the pages are there, the journey and the token are not."""
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    conf = load_gunicorn_conf(monkeypatch)
+    config = Config()
+    for name in ("logger_class", "access_log_format"):
+        config.set(name, conf[name])
+    log_file = tmp_path / "access.log"
+    config.set("accesslog", str(log_file))
+    logger = config.logger_class(config)
+    assert isinstance(logger, Logger)
+    resume = "/report/resume/s3cr3t-Resume-Token-Value/"
+    informant = "/tell-us/Dr4ft-Token-Value/what-happened/"
+    for path in ("/report/", resume, informant, "/guidance/"):
+        request = SimpleNamespace(
+            method="GET", path=path, query="", version=(1, 1), headers=[]
+        )
+        response = SimpleNamespace(
+            status="200 OK", response_length=10, sent=10, headers=[]
+        )
+        environ = {
+            "PATH_INFO": path,
+            "RAW_URI": path,
+            "REQUEST_METHOD": "GET",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+        }
+        logger.access(response, request, environ, timedelta(milliseconds=5))
+    logged = log_file.read_text()
+    assert "GET /report/ " in logged and "GET /guidance/ " in logged
+    assert "Resume-Token" not in logged and "/tell-us/" not in logged
