@@ -8,6 +8,7 @@ own event loop, in order, while the thread is already free for the next
 piece of database work. Anywhere else (admin, tasks) they are sent on commit.
 """
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,6 +21,8 @@ AGENTS_GROUP = "chat-agents"
 QUEUE_GROUP = "chat-queue"
 
 Event = tuple[str, dict]  # (group, event)
+
+logger = logging.getLogger(__name__)
 
 _collecting: ContextVar[list[Event] | None] = ContextVar(
     "chat_broadcasts", default=None
@@ -58,3 +61,34 @@ def broadcasts_collected() -> Iterator[list[Event]]:
         yield collected
     finally:
         _collecting.reset(token)
+
+
+async def send_all(layer, events: list[Event]) -> None:
+    """Send events to their groups, in order.
+
+    On the Redis Pub/Sub layer, in one pipeline per Redis server: a batch of
+    chat messages is one round trip, where channels-redis's group_send is a
+    round trip each, every one waiting its turn for the connection's lock.
+    This reaches into channels-redis 4.3 (pinned): its group channel names,
+    shards, lock and client, as its own group_send uses them; the
+    integration tests, which carry messages between two daphne processes,
+    fail if those change. Other layers (in memory): group_send, one by one.
+    """
+    loop_layer_of = getattr(layer, "_get_layer", None)
+    if loop_layer_of is None:
+        for group, event in events:
+            await layer.group_send(group, event)
+        return
+    loop_layer = loop_layer_of()
+    by_shard: dict = {}
+    for group, event in events:
+        channel = loop_layer._get_group_channel_name(group)
+        shard = loop_layer._get_shard(channel)
+        by_shard.setdefault(shard, []).append((channel, layer.serialize(event)))
+    for shard, published in by_shard.items():
+        async with shard._lock:
+            shard._ensure_redis()
+            pipe = shard._redis.pipeline(transaction=False)
+            for channel, data in published:
+                pipe.publish(channel, data)
+            await pipe.execute()

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
+from functools import cache, partial
 from weakref import WeakKeyDictionary
 
 from channels.consumer import get_handler_name
@@ -21,7 +21,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from webchat import selectors, services, timeouts
-from webchat.broadcast import broadcasts_collected
+from webchat.broadcast import broadcasts_collected, send_all
 from webchat.messages import Outgoing, post_messages
 from webchat.models import Conversation, Message
 from webchat.writer import writer_for_loop
@@ -153,7 +153,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         delivers at most once, might not. So this socket's copy of the
         broadcast is not sent to it again.
         """
-        message, events = await writer_for_loop(store_messages).post(item)
+        message, events = await writer_for_loop(
+            store_messages, partial(send_all, self.channel_layer)
+        ).post(item)
         self.answered[(message.conversation_id, message.seq)] = None
         while len(self.answered) > ANSWERED_KEPT:
             del self.answered[next(iter(self.answered))]

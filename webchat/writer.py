@@ -19,6 +19,7 @@ goes on with every other chat; that chat's later messages wait their turn.
 """
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from weakref import WeakKeyDictionary
@@ -27,6 +28,8 @@ from webchat.broadcast import Event
 from webchat.messages import Busy, Outgoing, Posted
 from webchat.models import Message
 
+logger = logging.getLogger(__name__)
+
 # Enough to carry every chat of a busy process in one commit; a bound keeps
 # one statement's size (and the time anyone waits for it) in proportion.
 MOST_AT_ONCE = 200
@@ -34,11 +37,15 @@ MOST_AT_ONCE = 200
 # store(batch, wait=...): webchat.messages.post_messages, run on a database
 # thread.
 Store = Callable[..., Awaitable[list[Posted]]]
+Send = Callable[[list[Event]], Awaitable[None]]
 
 
 class MessageWriter:
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, send: Send | None = None):
         self.store = store
+        # With `send`, the writer sends the events of a whole batch itself,
+        # together (broadcast.send_all); without, each sender sends its own.
+        self.send = send
         self.waiting: deque[tuple[Outgoing, asyncio.Future]] = deque()
         self.running: asyncio.Task | None = None
         # Chats with a message being stored on its own (their row was busy).
@@ -82,6 +89,7 @@ class MessageWriter:
                     results = await self.store([item for item, _ in batch], wait=False)
                 except Exception as error:  # noqa: BLE001 - each sender hears of it
                     results = [(error, [])] * len(batch)
+                results = await self.sent(results)
                 for (item, done), (result, events) in zip(batch, results, strict=True):
                     if isinstance(result, Busy):
                         self.store_alone(item, done)
@@ -95,6 +103,20 @@ class MessageWriter:
                     done.cancel()
             self.running = None
 
+    async def sent(self, results: list[Posted]) -> list[Posted]:
+        """The results, their events sent if this writer sends them. The
+        messages are stored whatever happens here: a failure to send is
+        logged, and the chat's sockets catch up when they next sync."""
+        if self.send is None:
+            return results
+        events = [event for _, events in results for event in events]
+        if events:
+            try:
+                await self.send(events)
+            except Exception:
+                logger.exception("Chat messages stored but not broadcast")
+        return [(result, []) for result, _ in results]
+
     def store_alone(self, item: Outgoing, done: asyncio.Future) -> None:
         self.held.add(item.conversation_id)
         task = asyncio.get_running_loop().create_task(self._store_alone(item, done))
@@ -103,7 +125,7 @@ class MessageWriter:
 
     async def _store_alone(self, item: Outgoing, done: asyncio.Future) -> None:
         try:
-            [result] = await self.store([item], wait=True)
+            [result] = await self.sent(await self.store([item], wait=True))
         except Exception as error:  # noqa: BLE001 - the sender hears of it
             result = (error, [])
         finally:
@@ -117,10 +139,10 @@ class MessageWriter:
 _writers: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def writer_for_loop(store: Store) -> MessageWriter:
+def writer_for_loop(store: Store, send: Send | None = None) -> MessageWriter:
     """This event loop's writer (its futures belong to one loop)."""
     loop = asyncio.get_running_loop()
     writer = _writers.get(loop)
     if writer is None:
-        writer = _writers[loop] = MessageWriter(store)
+        writer = _writers[loop] = MessageWriter(store, send)
     return writer
