@@ -121,6 +121,15 @@ def summarise(name: str, measured: Measured, offered: float) -> dict:
         "errors": dict(measured.errors),
     }
     servers = " + ".join(f"{cpu * 100:.0f}%" for cpu in measured.server_cpu)
+    by_round: dict[int, list[float]] = {}
+    for sent, latency in measured.answered:
+        by_round.setdefault(int((sent - measured.start) // measured.period), []).append(
+            latency
+        )
+    rounds = " ".join(
+        milliseconds(percentile(sorted(latencies), 0.99)).removesuffix(" ms")
+        for _, latencies in sorted(by_round.items())
+    )
     print(
         f"  {name}\n"
         f"      round trip p50 {milliseconds(row['p50'])}, "
@@ -130,6 +139,7 @@ def summarise(name: str, measured: Measured, offered: float) -> dict:
         f"unanswered {lost} of {measured.timed_sent}\n"
         f"      errors {row['errors'] or 'none'}, connects tried again "
         f"{dict(measured.connects_retried) or 'none'}\n"
+        f"      p99 by round, warm-up first (ms): {rounds}\n"
         f"      CPU: servers {servers} of a core, client "
         f"{measured.client_cpu * 100:.0f}% (sends late by p99 "
         f"{percentile(lateness, 0.99) * 1000:.1f} ms), machine "

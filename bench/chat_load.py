@@ -73,6 +73,11 @@ class Measured:
     first_timed_send: float = 0.0
     window: float = 0.0  # from the first timed send to the last reply awaited
     reply_times: list[float] = field(default_factory=list)  # every round's
+    # (when sent, round trip) of every answered round, warm-up included: how
+    # the round trip changes over the run (the start is the busiest part).
+    answered: list[tuple[float, float]] = field(default_factory=list)
+    start: float = 0.0
+    period: float = 1.0
     timed_sent: int = 0
     client_cpu: float = 0.0
     server_cpu: list[float] = field(default_factory=list)
@@ -141,6 +146,7 @@ async def read_as_citizen(websocket, measured: Measured) -> None:
             if sent is None:
                 continue
             measured.reply_times.append(now)
+            measured.answered.append((sent[0], now - sent[0]))
             if sent[1]:
                 measured.latencies.append(now - sent[0])
         elif kind == "error":
@@ -249,6 +255,7 @@ async def run_load(endpoints: Endpoints, fixtures: dict, args, pids) -> Measured
     await asyncio.sleep(2)
 
     start = time.perf_counter() + 0.5
+    measured.start, measured.period = start, args.period
     measured.first_timed_send = start + args.warmup * args.period
     slots = send_slots(chats, args.period)
     talkers = [
