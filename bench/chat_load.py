@@ -167,6 +167,7 @@ async def read_as_agent(websocket, measured: Measured, reply: str) -> None:
                         "conversation": message["conversation"],
                         "body": reply,
                         "client_id": f"r-{message['client_id']}",
+                        "echo": False,
                     }
                 )
             )
@@ -191,7 +192,9 @@ async def talk(websocket, chat_id, measured, *, start, args, body) -> None:
             measured.timed_sent += 1
             measured.send_lateness.append(now - due)
         await websocket.send(
-            json.dumps({"type": "message", "body": body, "client_id": client_id})
+            json.dumps(
+                {"type": "message", "body": body, "client_id": client_id, "echo": False}
+            )
         )
 
 

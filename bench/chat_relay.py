@@ -5,7 +5,8 @@ SUBSCRIBE to every socket of the same conversation, on this relay or
 another: the hops of the real chat (client, server process, Redis, server
 process, client) with nothing stored and nothing checked. It answers the
 same frames the site's consumers do (an ack with the numbered message to the
-sender, the message to every other socket of the conversation), so the
+sender, the message to every other socket of the conversation, and to the
+sender too unless it asked not to be), so the
 client and the bytes on the wire are the same as in the measured run.
 
     python -m bench.chat_relay --port 9001 --redis redis://127.0.0.1:6379/13
@@ -90,7 +91,8 @@ class Relay:
             "sent_at": datetime.now(UTC).isoformat(),
             "conversation": int(conversation),
         }
-        self.senders[event["client_id"]] = websocket
+        if event.get("echo") is False:
+            self.senders[event["client_id"]] = websocket
         await self.redis.publish(
             CHANNEL_PREFIX + conversation,
             json.dumps({"type": "message", "message": message}),

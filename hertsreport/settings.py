@@ -359,6 +359,9 @@ CHAT_FLOOD_RATE = float(os.environ.get("CHAT_FLOOD_RATE", "1"))
 CHAT_FLOOD_BURST = int(os.environ.get("CHAT_FLOOD_BURST", "8"))
 # Threads per daphne process in which chat sockets use the database
 # (PostgreSQL); fewer than DB_POOL_MAX_SIZE, which serves Django's own too.
+# How long storing a chat message waits at most for its chat, held by other
+# work (an agent turning it into a report); then the page sends it again.
+CHAT_LOCK_TIMEOUT = float(os.environ.get("CHAT_LOCK_TIMEOUT", "5"))
 CHAT_DATABASE_THREADS = int(
     os.environ.get("CHAT_DATABASE_THREADS", str(max(1, DB_POOL_MAX_SIZE - 2)))
 )

@@ -196,7 +196,8 @@ class AgentConsumer(ChatConsumer):
                 client_id=str(content.get("client_id", "")),
                 now=timezone.now(),
                 agent=self.agent,
-            )
+            ),
+            echo=content.get("echo") is not False,
         )
 
     async def on_note(self, content: dict) -> None:

@@ -84,11 +84,21 @@ async def send_all(layer, events: list[Event]) -> None:
     for group, event in events:
         channel = loop_layer._get_group_channel_name(group)
         shard = loop_layer._get_shard(channel)
-        by_shard.setdefault(shard, []).append((channel, layer.serialize(event)))
+        by_shard.setdefault(shard, []).append(
+            (channel, layer.serialize(event), (group, event))
+        )
+    failed: list[Event] = []
     for shard, published in by_shard.items():
-        async with shard._lock:
-            shard._ensure_redis()
-            pipe = shard._redis.pipeline(transaction=False)
-            for channel, data in published:
-                pipe.publish(channel, data)
-            await pipe.execute()
+        try:
+            async with shard._lock:
+                shard._ensure_redis()
+                pipe = shard._redis.pipeline(transaction=False)
+                for channel, data, _ in published:
+                    pipe.publish(channel, data)
+                await pipe.execute()
+        except Exception:  # noqa: BLE001 - tried again below, one by one
+            logger.warning("Chat broadcasts failed together; trying each alone")
+            failed += [event for _, _, event in published]
+    # One at a time, as channels-redis sends them; what fails here, raises.
+    for group, event in failed:
+        await layer.group_send(group, event)

@@ -144,21 +144,24 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.group_send(group, event)
         return result
 
-    async def post(self, item: Outgoing) -> Message:
+    async def post(self, item: Outgoing, *, echo: bool = True) -> Message:
         """Store a message through this process's writer (webchat/writer.py),
         tell the chat's sockets, and answer this one with the stored message.
 
-        The answer (the ack) is what shows the sender their own message: it
-        comes on their own connection, where the broadcast, which the layer
-        delivers at most once, might not. So this socket's copy of the
-        broadcast is not sent to it again.
+        The answer (the ack) carries the stored message. Pages that show
+        their own messages from it (they send "echo": false) are not sent
+        this socket's copy of the broadcast as well: it comes on their own
+        connection, where the broadcast, which the layer delivers at most
+        once, might not. Pages loaded before that (an older script, still
+        open across a release) are sent it, and show it from there.
         """
         message, events = await writer_for_loop(
             store_messages, partial(send_all, self.channel_layer)
         ).post(item)
-        self.answered[(message.conversation_id, message.seq)] = None
-        while len(self.answered) > ANSWERED_KEPT:
-            del self.answered[next(iter(self.answered))]
+        if not echo:
+            self.answered[(message.conversation_id, message.seq)] = None
+            while len(self.answered) > ANSWERED_KEPT:
+                del self.answered[next(iter(self.answered))]
         for group, event in events:
             await self.group_send(group, event)
         await self.send_json(
@@ -333,7 +336,8 @@ class CitizenConsumer(ChatConsumer):
                 body=str(content.get("body", "")),
                 client_id=str(content.get("client_id", "")),
                 now=timezone.now(),
-            )
+            ),
+            echo=content.get("echo") is not False,
         )
 
     async def on_sync(self, content: dict) -> None:

@@ -16,8 +16,15 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    connection,
+    transaction,
+)
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -221,7 +228,10 @@ def post_messages(batch: list[Outgoing], *, wait: bool = True) -> list[Posted]:
     store (a chat ended, a resend) are then taken one at a time, as
     post_message takes them. Without `wait`, a chat whose row other work has
     locked (an agent turning it into a report, the idle sweep) is not waited
-    for: its message comes back Busy, and the rest are stored.
+    for: its message comes back Busy, and the rest are stored. With `wait`,
+    a lock held longer than CHAT_LOCK_TIMEOUT fails that message (the page
+    sends it again). A database that cannot be reached fails the lot: it
+    raises, rather than trying each message in turn.
     """
     results: list[Posted | None] = [None] * len(batch)
     ready: list[tuple[int, Message, object]] = []
@@ -242,11 +252,13 @@ def post_messages(batch: list[Outgoing], *, wait: bool = True) -> list[Posted]:
             continue
         ready.append((index, message, item.agent))
     stored, busy = _store_together(ready, wait=wait)
+    busy_chats = {message.conversation_id for i, message, _ in ready if i in busy}
     for index, message, held_by in ready:
         if index in stored:
             results[index] = (message, [message_event(message)])
             continue
-        if index in busy:
+        if index in busy or message.conversation_id in busy_chats:
+            # A busy chat's later messages too: they must not go first.
             results[index] = (Busy(), [])
             continue
         try:
@@ -322,16 +334,29 @@ def _store_together(
         firsts.setdefault(entry[1].conversation_id, entry)
     taking = list(firsts.values())
     try:
-        # One statement is one transaction; inside a caller's, only this
-        # statement is undone if it fails.
+        # One statement is one transaction (no BEGIN and COMMIT of its own).
+        # Inside a caller's, only this statement is undone if it fails.
+        # Waiting, it waits so long at most: a transaction of its own.
         with (
-            transaction.atomic() if connection.in_atomic_block else nullcontext(),
+            transaction.atomic()
+            if wait or connection.in_atomic_block
+            else nullcontext(),
             connection.cursor() as cursor,
         ):
+            if wait:
+                cursor.execute(
+                    "SET LOCAL lock_timeout = %s",
+                    [f"{int(settings.CHAT_LOCK_TIMEOUT * 1000)}ms"],
+                )
             cursor.execute(batch_statement(wait=wait), _batch_parameters(taking))
             rows = cursor.fetchall()
-    except DatabaseError:
-        return set(), set()
+    except (IntegrityError, DataError):
+        # A resend that raced its first copy, or one message the database
+        # refuses: taken alone, each knows what to do or fails by itself.
+        # Without waiting they come back Busy, to be taken alone elsewhere.
+        if wait:
+            return set(), set()
+        return set(), {index for index, _, _ in taking}
     locked = {chat: (pk, seq) for chat, pk, seq in rows}
     stored = set()
     for index, message, _ in taking:

@@ -114,7 +114,14 @@ class MessageWriter:
             try:
                 await self.send(events)
             except Exception:
-                logger.exception("Chat messages stored but not broadcast")
+                logger.exception(
+                    "Chat messages stored but not broadcast (chat, number): %s",
+                    [
+                        (e["message"]["conversation"], e["message"]["seq"])
+                        for _, e in events
+                        if "message" in e
+                    ],
+                )
         return [(result, []) for result, _ in results]
 
     def store_alone(self, item: Outgoing, done: asyncio.Future) -> None:
@@ -124,6 +131,7 @@ class MessageWriter:
         task.add_done_callback(self.alone.discard)
 
     async def _store_alone(self, item: Outgoing, done: asyncio.Future) -> None:
+        result = None
         try:
             [result] = await self.sent(await self.store([item], wait=True))
         except Exception as error:  # noqa: BLE001 - the sender hears of it
@@ -132,8 +140,11 @@ class MessageWriter:
             self.held.discard(item.conversation_id)
             # That chat's later messages can go now.
             self.start()
-        if not done.done():
-            done.set_result(result)
+            if not done.done():
+                if result is None:  # cancelled: the process is stopping
+                    done.cancel()
+                else:
+                    done.set_result(result)
 
 
 _writers: WeakKeyDictionary = WeakKeyDictionary()

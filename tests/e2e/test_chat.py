@@ -240,6 +240,11 @@ def test_a_chat_between_a_citizen_and_an_agent(browser, chat_site):
     person.get_by_label("Your message").fill("Outside Hitchin station")
     person.get_by_role("button", name="Send").click()
     expect(chat.get_by_text("Outside Hitchin station")).to_be_visible()
+    # Each side shows what it sent once, from the server's answer, no longer
+    # "Sending…".
+    expect(log.get_by_role("listitem").filter(has_text="Hitchin")).to_have_count(1)
+    expect(chat.get_by_text("Where was it taken from?")).to_have_count(1)
+    expect(chat.get_by_text("Sending…")).to_have_count(0)
     _screenshot(agent, "console")
     _screenshot(person, "conversation")
 

@@ -185,7 +185,7 @@ class ChatEnd:
         await self.sync()
         for client_id, body in list(self.outbox.items()):
             await self._send_json(
-                {"type": "message", "body": body, "client_id": client_id}
+                {"type": "message", "body": body, "client_id": client_id, "echo": False}
             )
 
     async def sync(self) -> None:
@@ -193,7 +193,9 @@ class ChatEnd:
 
     async def send_message(self, body: str, client_id: str) -> None:
         self.outbox[client_id] = body
-        await self._send_json({"type": "message", "body": body, "client_id": client_id})
+        await self._send_json(
+            {"type": "message", "body": body, "client_id": client_id, "echo": False}
+        )
 
     async def send(self, payload: dict) -> None:
         await self._send_json(payload)

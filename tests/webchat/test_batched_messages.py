@@ -320,8 +320,13 @@ def test_messages_for_several_chats_go_in_one_statement(agent):
     with CaptureQueriesContext(connection) as queries:
         results = post_messages([from_citizen(chat, "together") for chat in chats])
     assert all(isinstance(message, Message) for message, _ in results)
-    inserts = [q for q in queries if "INSERT INTO" in q["sql"].upper()]
-    assert len(inserts) == 1
+    # One statement numbers, stores and locks: nothing else touches a chat.
+    touching = [
+        q["sql"]
+        for q in queries
+        if "webchat_message" in q["sql"] or "webchat_conversation" in q["sql"]
+    ]
+    assert len(touching) == 1, touching
 
 
 @postgresql_only
@@ -397,3 +402,46 @@ def test_without_waiting_a_locked_chat_comes_back_busy(agent):
         [(result, events)] = post_messages([from_citizen(chat, "hi")], wait=False)
     assert isinstance(result, Busy) and events == []
     assert stored_bodies(chat)[-1][1] != "hi"
+
+
+@postgresql_only
+def test_a_busy_chats_later_message_is_busy_too_so_it_cannot_go_first(agent):
+    chat, other = start(), start()
+    with row_held_by_other_work(chat):
+        results = post_messages(
+            [
+                from_citizen(chat, "first"),
+                from_citizen(other, "elsewhere"),
+                from_citizen(chat, "second"),
+            ],
+            wait=False,
+        )
+    assert [type(result).__name__ for result, _ in results] == [
+        "Busy",
+        "Message",
+        "Busy",
+    ]
+
+
+def test_messages_stored_but_not_broadcast_are_answered_and_logged(agent, caplog):
+    """Redis failing after the messages are stored: the senders are still
+    answered (their pages show the message from the ack), and the log says
+    which chats and numbers the other sockets did not hear of."""
+    chats = [start(), start()]
+
+    async def redis_down(events):
+        raise ConnectionError("Redis is not answering")
+
+    async def scenario():
+        writer = MessageWriter(store_messages, redis_down)
+        return await asyncio.gather(
+            *(writer.post(from_citizen(chat, "hello")) for chat in chats)
+        )
+
+    with caplog.at_level("ERROR", logger="webchat.writer"):
+        answered = async_to_sync(scenario)()
+    assert [message.body for message, _ in answered] == ["hello", "hello"]
+    assert all(events == [] for _, events in answered)
+    assert "not broadcast" in caplog.text
+    for chat in chats:
+        assert f"({chat.pk}, 2)" in caplog.text

@@ -179,10 +179,10 @@ def test_a_conversation_both_ways(citizen, agent):
 def test_the_sender_gets_their_own_message_once_in_the_answer_and_other_tabs_too(
     citizen, agent
 ):
-    """The ack carries the stored message: the page that sent it shows it
-    from there (its own connection, which the at-most-once broadcast is
-    not), and is not sent the broadcast as well; the person's other tab and
-    the agent get the broadcast."""
+    """The ack carries the stored message: a page that shows it from there
+    (its own connection, which the at-most-once broadcast is not) says so,
+    and is not sent the broadcast as well; the person's other tab and the
+    agent get the broadcast."""
     agent_cookie = signed_in(agent)
 
     async def scenario():
@@ -194,7 +194,9 @@ def test_the_sender_gets_their_own_message_once_in_the_answer_and_other_tabs_too
         await console.send_json_to({"type": "accept"})
         conversation = (await receive_until(console, "conversation"))["conversation"]
         await next_message(person, sender="system")
-        await person.send_json_to({"type": "message", "body": "Hi", "client_id": "c1"})
+        await person.send_json_to(
+            {"type": "message", "body": "Hi", "client_id": "c1", "echo": False}
+        )
         ack = await receive_until(person, "ack")
         in_other_tab = await next_message(other_tab, sender="citizen")
         heard = await next_message(console, sender="citizen")
@@ -206,11 +208,14 @@ def test_the_sender_gets_their_own_message_once_in_the_answer_and_other_tabs_too
                 "conversation": conversation["id"],
                 "body": "Hello",
                 "client_id": "a1",
+                "echo": False,
             }
         )
         agents_ack = await receive_until(console, "ack")
         next_for_person = await receive_until(person, "message")
-        await person.send_json_to({"type": "message", "body": "Ok", "client_id": "c2"})
+        await person.send_json_to(
+            {"type": "message", "body": "Ok", "client_id": "c2", "echo": False}
+        )
         next_for_console = await receive_until(console, "message")
         for ws in (person, other_tab, console):
             await ws.disconnect()
@@ -225,6 +230,27 @@ def test_the_sender_gets_their_own_message_once_in_the_answer_and_other_tabs_too
     assert agents_ack["message"]["body"] == "Hello"
     # Not its own "Hello" again: the person's next message.
     assert next_for_console["message"]["body"] == "Ok"
+
+
+def test_a_page_loaded_before_the_ack_carried_the_message_still_gets_its_own(
+    citizen, agent
+):
+    """A page open across a release runs the older script, which shows its
+    own message only when the broadcast brings it back: without "echo":
+    false, the broadcast still comes."""
+
+    async def scenario():
+        person = socket("/ws/chat/", cookie_of(citizen))
+        await person.connect()
+        await person.send_json_to({"type": "message", "body": "Hi", "client_id": "c1"})
+        ack = await receive_until(person, "ack")
+        echoed = await next_message(person, sender="citizen")
+        await person.disconnect()
+        return ack, echoed
+
+    ack, echoed = run(scenario)
+    assert echoed == ack["message"]
+    assert echoed["body"] == "Hi"
 
 
 def test_a_message_sent_again_reaches_the_agent_again_but_is_stored_once(

@@ -288,12 +288,12 @@ if (root) {
     item.querySelector(".hr-msg__meta").textContent = strings.sending;
     chat.log.append(item);
     scrollToEnd(chat);
-    send({ type, conversation: chat.id, body, client_id: clientId });
+    send({ type, conversation: chat.id, body, client_id: clientId, echo: false });
   };
 
   const flushOutbox = () => {
     for (const [clientId, item] of outbox) {
-      send({ ...item, client_id: clientId });
+      send({ ...item, client_id: clientId, echo: false });
     }
   };
 
@@ -557,6 +557,12 @@ if (root) {
         for (const each of chats.values()) fillTransferOptions(each);
         break;
       case "error":
+        if (data.code === "try_again" && outbox.has(data.client_id)) {
+          // Not stored this time: it stays "Sending…" and goes again shortly.
+          const item = outbox.get(data.client_id);
+          setTimeout(() => send({ ...item, client_id: data.client_id, echo: false }), 2000);
+          break;
+        }
         if (!chat) acceptPending = false; // the accept was refused (or nobody waits)
         if (chat && ["ended", "not_yours"].includes(data.code)) dropOutboxOf(chat);
         announce(chat ? `${chat.name}: ${errorText(data.code)}` : errorText(data.code), {

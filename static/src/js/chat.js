@@ -6,6 +6,9 @@
 // by the agents' internal notes, which this page never gets, are skipped.
 // Messages typed while the connection is down wait in an outbox and are sent
 // (with the same id, so the server stores them once) when it comes back.
+// The server answers each with the stored message (the ack), which is how
+// this page shows its own: it says so ("echo: false"), so the server does not
+// send the same message again as a broadcast.
 
 import { chatSequence } from "./chat-sequence.js";
 
@@ -70,7 +73,7 @@ if (root) {
 
   const flushOutbox = () => {
     for (const [clientId, body] of outbox) {
-      send({ type: "message", body, client_id: clientId });
+      send({ type: "message", body, client_id: clientId, echo: false });
     }
   };
 
@@ -127,7 +130,7 @@ if (root) {
           // again shortly (the server stores it once, by its id).
           const body = outbox.get(data.client_id);
           if (body !== undefined) {
-            setTimeout(() => send({ type: "message", body, client_id: data.client_id }), 1200);
+            setTimeout(() => send({ type: "message", body, client_id: data.client_id, echo: false }), 1200);
           }
         }
         if (data.code === "too_long") say(strings.too_long);
@@ -172,7 +175,7 @@ if (root) {
     if (!body) return;
     const clientId = crypto.randomUUID ? crypto.randomUUID() : String(Date.now() + Math.random());
     outbox.set(clientId, body);
-    send({ type: "message", body, client_id: clientId });
+    send({ type: "message", body, client_id: clientId, echo: false });
     textarea.value = "";
     textarea.focus();
   });
