@@ -120,6 +120,10 @@ class AgentConsumer(ChatConsumer):
             "conversations": conversations,
         }
 
+    async def stored_so_far(self) -> dict:
+        last_seqs = await self.call(selectors.last_seqs_held_by, agent=self.agent)
+        return {"last_seqs": {str(chat): seq for chat, seq in last_seqs.items()}}
+
     def held_conversations(self) -> list[int]:
         return list(
             Conversation.objects.filter(

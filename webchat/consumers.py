@@ -198,7 +198,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         kind = content.get("type")
         if kind == "ping":
-            await self.send_json({"type": "pong"})
+            await self.send_json({"type": "pong", **await self.stored_so_far()})
             await self.on_heartbeat()
             return
         if kind in {"message", "note", "typing"} and not self.flood.allow():
@@ -238,6 +238,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_heartbeat(self) -> None:
         """A ping came: the page is open."""
+
+    async def stored_so_far(self) -> dict:
+        """For the answer to a ping: how far each chat's numbers have gone.
+        A broadcast can be lost (the layer delivers at most once) after its
+        message was stored; a quiet chat would never show the gap, so every
+        heartbeat tells the page, which asks for what it has not had."""
+        return {}
 
     async def send_history(self, conversation_id: int, after) -> None:
         messages = await self.call(
@@ -305,6 +312,12 @@ class CitizenConsumer(ChatConsumer):
 
     async def on_heartbeat(self) -> None:
         await self.note("seen", timeouts.note_citizen_seen)
+
+    async def stored_so_far(self) -> dict:
+        last_seq = await self.call(
+            selectors.last_seqs, conversation_ids=[self.conversation.pk]
+        )
+        return {"last_seq": last_seq.get(self.conversation.pk, 0)}
 
     async def disconnect(self, code: int) -> None:
         await super().disconnect(code)

@@ -152,3 +152,21 @@ def note_seqs_after(*, conversation_id: int, after_seq: int) -> list[int]:
         .order_by("seq")
         .values_list("seq", flat=True)
     )
+
+
+def last_seqs(*, conversation_ids: list[int]) -> dict[int, int]:
+    """The last number each chat has given (notes included)."""
+    return dict(
+        Conversation.objects.filter(pk__in=conversation_ids).values_list(
+            "pk", "last_seq"
+        )
+    )
+
+
+def last_seqs_held_by(agent) -> dict[int, int]:
+    """The last number each chat the agent holds has given."""
+    return dict(
+        Conversation.objects.filter(
+            agent=agent, status=Conversation.Status.ACTIVE
+        ).values_list("pk", "last_seq")
+    )

@@ -256,3 +256,13 @@ def test_public_page_shows_overtaken_messages_once_in_order_past_agents_notes(
     page.wait_for_timeout(GAP_WAIT_MS + 500)
     assert len(socket.syncs()) == 2, "asked again though nothing was missing"
     expect(said).to_have_text(shown)
+
+    # The last question's broadcast is lost, and the chat goes quiet: the
+    # answer to the page's next heartbeat says how far the chat has gone,
+    # and the page asks for what it has not had.
+    stored[7] = message(7, "agent", "Are you still there?", conversation.pk)
+    last_stored = 7
+    socket.send({"type": "pong", "last_seq": 7})
+    shown += texts("Are you still there?")
+    expect(said).to_have_text(shown)
+    assert socket.syncs()[2:] == [{"type": "sync", "after": 6}]

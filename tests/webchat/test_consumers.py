@@ -13,6 +13,7 @@ from tests.webchat.conftest import make_agent
 from tests.websockets import Communicator as WebsocketCommunicator
 from webchat import services
 from webchat.consumers import CLOSE_FORBIDDEN
+from webchat.messages import Outgoing, post_messages
 from webchat.models import CannedReply, Conversation, DangerPhrase, Message
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -651,3 +652,40 @@ def test_a_citizen_catching_up_is_told_which_numbers_were_internal_notes(
     joined_seq, skip, hello = run(scenario)
     assert skip["seqs"] == [joined_seq + 1]
     assert hello["seq"] == joined_seq + 2
+
+
+def test_the_answer_to_a_heartbeat_says_how_far_each_chat_has_gone(citizen, agent):
+    """A broadcast lost after its message was stored would go unnoticed in a
+    quiet chat: every heartbeat's answer says the last number stored, so the
+    page (and the console, for each chat it holds) asks for what it missed."""
+    agent_cookie = signed_in(agent)
+
+    async def scenario():
+        person = socket("/ws/chat/", cookie_of(citizen))
+        console, conversation = await console_with_a_chat(agent_cookie)
+        await person.connect()
+        # Stored, and its broadcast lost: nobody is sent it.
+        await database_sync_to_async(post_messages)(
+            [
+                Outgoing(
+                    conversation_id=conversation["id"],
+                    sender=Message.Sender.AGENT,
+                    body="Are you still there?",
+                    client_id="lost",
+                    now=timezone.now(),
+                    agent=agent,
+                )
+            ]
+        )
+        await person.send_json_to({"type": "ping"})
+        persons_pong = await receive_until(person, "pong")
+        await console.send_json_to({"type": "ping"})
+        consoles_pong = await receive_until(console, "pong")
+        await person.disconnect()
+        await console.disconnect()
+        return conversation, persons_pong, consoles_pong
+
+    conversation, persons_pong, consoles_pong = run(scenario)
+    stored = Message.objects.get(client_id="lost").seq
+    assert persons_pong["last_seq"] == stored
+    assert consoles_pong["last_seqs"] == {str(conversation["id"]): stored}

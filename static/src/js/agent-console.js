@@ -571,6 +571,10 @@ if (root) {
         break;
       case "pong":
         clearTimeout(pongDue);
+        // How far each held chat has gone: a broadcast lost on the way shows here.
+        for (const [id, seq] of Object.entries(data.last_seqs || {})) {
+          chats.get(Number(id))?.sequence.expect(seq);
+        }
         break;
       default:
         break;

@@ -122,6 +122,8 @@ if (root) {
         break;
       case "pong":
         clearTimeout(pongDue);
+        // How far the chat has gone: a broadcast lost on the way shows here.
+        if (typeof data.last_seq === "number") sequence.expect(data.last_seq);
         break;
       case "error":
         if (data.code === "too_fast" || data.code === "try_again") {
