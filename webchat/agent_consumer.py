@@ -125,11 +125,7 @@ class AgentConsumer(ChatConsumer):
         return {"last_seqs": {str(chat): seq for chat, seq in last_seqs.items()}}
 
     def held_conversations(self) -> list[int]:
-        return list(
-            Conversation.objects.filter(
-                agent=self.agent, status=Conversation.Status.ACTIVE
-            ).values_list("pk", flat=True)
-        )
+        return list(selectors.last_seqs_held_by(self.agent))
 
     async def follow(self, conversation_id: int) -> None:
         await self.join(services.public_group(conversation_id))

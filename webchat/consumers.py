@@ -315,9 +315,9 @@ class CitizenConsumer(ChatConsumer):
 
     async def stored_so_far(self) -> dict:
         last_seq = await self.call(
-            selectors.last_seqs, conversation_ids=[self.conversation.pk]
+            selectors.last_seq, conversation_id=self.conversation.pk
         )
-        return {"last_seq": last_seq.get(self.conversation.pk, 0)}
+        return {"last_seq": last_seq}
 
     async def disconnect(self, code: int) -> None:
         await super().disconnect(code)

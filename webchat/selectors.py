@@ -154,13 +154,12 @@ def note_seqs_after(*, conversation_id: int, after_seq: int) -> list[int]:
     )
 
 
-def last_seqs(*, conversation_ids: list[int]) -> dict[int, int]:
-    """The last number each chat has given (notes included)."""
-    return dict(
-        Conversation.objects.filter(pk__in=conversation_ids).values_list(
-            "pk", "last_seq"
-        )
+def last_seq(*, conversation_id: int) -> int:
+    """The last number the chat has given (notes included)."""
+    found = Conversation.objects.filter(pk=conversation_id).values_list(
+        "last_seq", flat=True
     )
+    return next(iter(found), 0)
 
 
 def last_seqs_held_by(agent) -> dict[int, int]:
